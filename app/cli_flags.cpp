@@ -13,7 +13,8 @@ Result<Flags> Flags::Parse(const std::vector<FlagSpec>& specs,
       flags.help_ = true;
       continue;
     }
-    if (arg.substr(0, 2) != "--") return InvalidArgumentError("unexpected argument '" + std::string(arg) + "'");
+    if (arg.substr(0, 2) != "--")
+      return InvalidArgumentError("unexpected argument '" + std::string(arg) + "'");
     arg.remove_prefix(2);
     std::optional<std::string_view> inline_value;
     if (auto eq = arg.find('='); eq != std::string_view::npos) {

@@ -14,7 +14,8 @@ int RunAudit(const Args& args) {
       {"data-dir", "CHRONICLE_DATA_DIR", "./data", "the data directory to verify"}};
   const char* usage = "chronicle audit verify --data-dir DIR";
   if (args.empty() || args[0] != "verify") {
-    std::fputs(FlagsHelp(usage, specs).c_str(), args.empty() || args[0] == "--help" ? stdout : stderr);
+    std::fputs(FlagsHelp(usage, specs).c_str(),
+               args.empty() || args[0] == "--help" ? stdout : stderr);
     return args.empty() || args[0] != "--help" ? 2 : 0;
   }
   auto flags = Flags::Parse(specs, Args(args.begin() + 1, args.end()));

@@ -17,7 +17,8 @@ int RunBackup(const Args& args) {
   const char* usage = "chronicle backup --data-dir DIR --to DIR2";
   auto flags = Flags::Parse(specs, args);
   if (!flags.ok() || flags->help() || flags->Get("to").empty()) {
-    if (!flags.ok()) std::fprintf(stderr, "chronicle backup: %s\n", flags.status().message().c_str());
+    if (!flags.ok())
+      std::fprintf(stderr, "chronicle backup: %s\n", flags.status().message().c_str());
     std::fputs(FlagsHelp(usage, specs).c_str(), flags.ok() && flags->help() ? stdout : stderr);
     return flags.ok() && flags->help() ? 0 : 2;
   }

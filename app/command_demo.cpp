@@ -43,8 +43,9 @@ int RunDemo(const Args& args) {
 
   const std::string lead = "lead-demo-" + std::to_string(before);
   using eventstore::ExpectedVersion;
-  auto created = store.Append(lead, ExpectedVersion::NoStream(),
-                              {Event("LeadCreated", R"({"name":"张伟","company":"上海某某科技有限公司"})")});
+  auto created =
+      store.Append(lead, ExpectedVersion::NoStream(),
+                   {Event("LeadCreated", R"({"name":"张伟","company":"上海某某科技有限公司"})")});
   auto converted = store.Append(lead, ExpectedVersion::Exact(0),
                                 {Event("LeadConverted", R"({"customer_id":"customer-demo"})")});
   auto stale = store.Append(lead, ExpectedVersion::Exact(0), {Event("LeadTransferred", "{}")});
@@ -73,7 +74,8 @@ int RunDemo(const Args& args) {
     return 1;
   }
   std::printf("log verifies: ok %llu events, head %s\n",
-              static_cast<unsigned long long>(report->events), HexEncode(report->head_hash).c_str());
+              static_cast<unsigned long long>(report->events),
+              HexEncode(report->head_hash).c_str());
   return 0;
 }
 

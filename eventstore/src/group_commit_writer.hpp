@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "chronicle/eventstore/event_store.hpp"
@@ -40,12 +41,17 @@ class GroupCommitWriter {
   GroupCommitWriter(const GroupCommitWriter&) = delete;
   GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
-  void Submit(AppendRequest request);
+  // Queues `request`; returns how many requests are queued with it (0 when
+  // the writer was closing and `done` already ran with kUnavailable).
+  std::size_t Submit(AppendRequest request);
 
   [[nodiscard]] std::uint64_t last_position() const {
     return last_position_.load(std::memory_order_acquire);
   }
   [[nodiscard]] Hash head_hash() const;
+  [[nodiscard]] WriterStats stats() const {
+    return {groups_.load(std::memory_order_relaxed), events_.load(std::memory_order_relaxed)};
+  }
 
  private:
   struct Group;
@@ -61,11 +67,15 @@ class GroupCommitWriter {
   const std::size_t max_group_events_;
   const std::function<std::int64_t()> clock_;
   const OnCommit on_commit_;
+  std::size_t last_group_requests_ = 0;  // writer thread only
+  std::atomic<std::uint64_t> groups_{0};
+  std::atomic<std::uint64_t> events_{0};
 
   std::mutex mu_;
   std::condition_variable work_ready_;
-  std::vector<AppendRequest> queue_;  // guarded by mu_
-  bool stopping_ = false;             // guarded by mu_
+  std::vector<AppendRequest> queue_;    // guarded by mu_
+  bool stopping_ = false;               // guarded by mu_
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), readable without mu_
 
   // Writer-thread state, published through last_position_ / head_mu_.
   std::atomic<std::uint64_t> last_position_;
@@ -73,6 +83,9 @@ class GroupCommitWriter {
   Hash head_hash_;  // guarded by head_mu_
   std::int64_t last_recorded_at_ns_;
   Status failed_;  // after a failed write the log accepts no more appends
+  // Last version of recently written streams. Exact because this thread is
+  // the only writer; saves the RocksDB read of the head key. Bounded.
+  std::unordered_map<std::string, std::uint64_t> head_cache_;
 
   std::thread thread_;  // last: starts after every member above is ready
 };

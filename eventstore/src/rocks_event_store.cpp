@@ -1,6 +1,5 @@
-#include <semaphore>
-
 #include "chronicle/eventstore/event_store.hpp"
+#include "completion.hpp"
 #include "format.hpp"
 #include "group_commit_writer.hpp"
 #include "log_subscription.hpp"
@@ -50,13 +49,13 @@ class RocksEventStore final : public EventStore {
 
   Result<AppendResult> Append(std::string_view stream, ExpectedVersion expected,
                               std::vector<NewEvent> events) override {
-    std::binary_semaphore done(0);
-    std::optional<Result<AppendResult>> outcome;
-    AppendAsync(stream, expected, std::move(events), [&](Result<AppendResult> result) {
-      outcome.emplace(std::move(result));
-      done.release();
-    });
-    done.acquire();
+    if (Status valid = ValidateAppend(stream, events); !valid.ok()) return valid;
+    Completion completion;
+    const std::size_t queued = writer_.Submit(AppendRequest{
+        std::string(stream), expected, std::move(events),
+        [&completion](Result<AppendResult> result) { completion.Set(std::move(result)); }});
+    completion.Wait(/*may_spin=*/queued <= 1);
+    auto& outcome = completion.outcome;
     return std::move(*outcome);
   }
 
@@ -66,7 +65,8 @@ class RocksEventStore final : public EventStore {
       done(std::move(valid));
       return;
     }
-    writer_.Submit(AppendRequest{std::string(stream), expected, std::move(events), std::move(done)});
+    writer_.Submit(
+        AppendRequest{std::string(stream), expected, std::move(events), std::move(done)});
   }
 
   Result<std::vector<RecordedEvent>> ReadStreamForward(std::string_view stream,
@@ -93,21 +93,21 @@ class RocksEventStore final : public EventStore {
 
   [[nodiscard]] std::uint64_t LastPosition() const override { return writer_.last_position(); }
   [[nodiscard]] Hash HeadHash() const override { return writer_.head_hash(); }
+  [[nodiscard]] WriterStats Stats() const override { return writer_.stats(); }
 
   Result<std::optional<std::uint64_t>> StreamVersion(std::string_view stream) override {
     return log_->StreamHead(stream);
   }
 
   Result<std::unique_ptr<Subscription>> Subscribe(std::uint64_t from_position) override {
-    LogSource source{
-        [this] { return writer_.last_position(); },
-        [this](std::uint64_t from, std::size_t limit) { return ReadAll(from, limit); },
-        [this](RecordedEvent& event) {
-          if (options_.upcasters) options_.upcasters->Upcast(event);
-        }};
-    return std::unique_ptr<Subscription>(new LogSubscription(
-        hub_, std::move(source), std::max<std::uint64_t>(from_position, 1),
-        options_.subscriber_buffer_events));
+    LogSource source{[this] { return writer_.last_position(); },
+                     [this](std::uint64_t from, std::size_t limit) { return ReadAll(from, limit); },
+                     [this](RecordedEvent& event) {
+                       if (options_.upcasters) options_.upcasters->Upcast(event);
+                     }};
+    return std::unique_ptr<Subscription>(
+        new LogSubscription(hub_, std::move(source), std::max<std::uint64_t>(from_position, 1),
+                            options_.subscriber_buffer_events));
   }
 
   Status Backup(const std::filesystem::path& target_dir) override {

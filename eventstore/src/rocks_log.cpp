@@ -89,7 +89,8 @@ Result<std::unique_ptr<RocksLog>> RocksLog::Open(const fs::path& dir, Mode mode)
   rocksdb::DB* raw = nullptr;
   rocksdb::Status opened =
       mode == Mode::kReadOnly
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), descriptors, &log->handles_, &raw)
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir.string(), descriptors, &log->handles_,
+                                         &raw)
           : rocksdb::DB::Open(db_options, dir.string(), descriptors, &log->handles_, &raw);
   if (!opened.ok()) {
     if (opened.IsIOError() && opened.ToString().find("lock") != std::string::npos) {
@@ -159,7 +160,8 @@ Result<RocksLog::Tail> RocksLog::ReadTail() const {
   if (!position) return DataLossError("last log key is malformed");
   auto record = codec::DecodeRecord(it->value().ToStringView());
   if (!record.ok()) {
-    return DataLossError("position " + std::to_string(*position) + ": " + record.status().message());
+    return DataLossError("position " + std::to_string(*position) + ": " +
+                         record.status().message());
   }
   if (record->position != *position) {
     return DataLossError("position " + std::to_string(*position) + ": record claims position " +
@@ -193,8 +195,7 @@ Result<std::optional<std::uint64_t>> RocksLog::EventPosition(const EventId& id) 
 
 Result<RecordedEvent> RocksLog::ReadRecord(std::uint64_t position) const {
   rocksdb::PinnableSlice value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), log_cf_, codec::LogKey(position), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), log_cf_, codec::LogKey(position), &value);
   if (s.IsNotFound()) {
     return DataLossError("position " + std::to_string(position) + " is indexed but missing");
   }
@@ -222,9 +223,9 @@ Result<std::vector<RecordedEvent>> RocksLog::ReadRange(std::uint64_t from, std::
     auto record = codec::DecodeRecord(it->value().ToStringView());
     if (!record.ok() || record->position != expected) {
       // Reads never skip: a gap or a bad record is reported with its position.
-      return DataLossError("position " + std::to_string(expected) + ": " +
-                           (record.ok() ? "record missing (gap in the log)"
-                                        : record.status().message()));
+      return DataLossError(
+          "position " + std::to_string(expected) + ": " +
+          (record.ok() ? "record missing (gap in the log)" : record.status().message()));
     }
     out.push_back(std::move(record).value());
   }
@@ -243,8 +244,7 @@ Result<std::vector<std::uint64_t>> RocksLog::StreamPositions(std::string_view st
   std::vector<std::uint64_t> positions;
   if (limit == 0) return positions;
   const std::string prefix = codec::StreamIndexPrefix(stream);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), stream_index_cf_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), stream_index_cf_));
   const std::string start = codec::StreamIndexKey(stream, from_version);
   if (forward) {
     it->Seek(start);
@@ -255,7 +255,8 @@ Result<std::vector<std::uint64_t>> RocksLog::StreamPositions(std::string_view st
     std::string_view key = it->key().ToStringView();
     if (key.size() != prefix.size() + 8 || key.substr(0, prefix.size()) != prefix) break;
     auto position = codec::DecodeU64(it->value().ToStringView());
-    if (!position) return DataLossError("stream index entry of '" + std::string(stream) + "' is corrupt");
+    if (!position)
+      return DataLossError("stream index entry of '" + std::string(stream) + "' is corrupt");
     positions.push_back(*position);
   }
   CHRONICLE_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream index"));
@@ -264,11 +265,23 @@ Result<std::vector<std::uint64_t>> RocksLog::StreamPositions(std::string_view st
 
 Result<std::vector<RecordedEvent>> RocksLog::ReadPositions(
     const std::vector<std::uint64_t>& positions) const {
+  std::vector<std::string> keys;
+  keys.reserve(positions.size());
+  for (std::uint64_t position : positions) keys.push_back(codec::LogKey(position));
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), log_cf_, keys.size(), key_slices.data(), values.data(),
+                statuses.data());
   std::vector<RecordedEvent> out;
   out.reserve(positions.size());
-  for (std::uint64_t position : positions) {
-    CHRONICLE_ASSIGN_OR_RETURN(RecordedEvent event, ReadRecord(position));
-    out.push_back(std::move(event));
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    const std::string where = "position " + std::to_string(positions[i]);
+    if (statuses[i].IsNotFound()) return DataLossError(where + " is indexed but missing");
+    CHRONICLE_RETURN_IF_ERROR(FromRocks(statuses[i], "reading " + where));
+    auto record = codec::DecodeRecord(values[i].ToStringView());
+    if (!record.ok()) return DataLossError(where + ": " + record.status().message());
+    out.push_back(std::move(record).value());
   }
   return out;
 }

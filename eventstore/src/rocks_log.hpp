@@ -48,11 +48,13 @@ class RocksLog {
   Result<std::vector<std::uint64_t>> StreamPositions(std::string_view stream,
                                                      std::uint64_t from_version, std::size_t limit,
                                                      bool forward) const;
-  Result<std::vector<RecordedEvent>> ReadPositions(const std::vector<std::uint64_t>& positions) const;
+  Result<std::vector<RecordedEvent>> ReadPositions(
+      const std::vector<std::uint64_t>& positions) const;
 
   // Visits raw (position key, record bytes) in key order from position 1
   // until `visit` returns false. For verification: nothing is decoded.
-  Status ScanRaw(const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+  Status ScanRaw(
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   Status Write(rocksdb::WriteBatch& batch, bool sync);
   Status Checkpoint(const std::filesystem::path& target_dir);

@@ -2,8 +2,7 @@
 
 namespace chronicle::eventstore {
 
-void UpcasterRegistry::Register(std::string type, std::uint16_t from_version,
-                                Upcaster upcaster) {
+void UpcasterRegistry::Register(std::string type, std::uint16_t from_version, Upcaster upcaster) {
   chain_[{std::move(type), from_version}] = std::move(upcaster);
 }
 

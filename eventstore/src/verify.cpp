@@ -19,8 +19,8 @@ Result<VerifyReport> VerifyLog(const std::filesystem::path& dir,
     auto position = codec::DecodeU64(key);
     if (!position) return fail(expected, "malformed log key");
     if (*position != expected) {
-      return fail(expected, *position > expected ? "record missing (gap in the log)"
-                                                 : "duplicate log key");
+      return fail(expected,
+                  *position > expected ? "record missing (gap in the log)" : "duplicate log key");
     }
     auto record = codec::DecodeRecord(value);
     if (!record.ok()) return fail(expected, record.status().message());

@@ -54,11 +54,13 @@ TEST_F(CliTest, AuditVerifyNamesTheFlippedPositionAndExitsOne) {
     ASSERT_FALSE(record.empty());
     std::string raw;
     // Fetch the raw bytes via a scan and flip one payload byte.
-    ASSERT_TRUE((*log)->ScanRaw([&](std::string_view key, std::string_view v) {
-                       if (*eventstore::codec::DecodeU64(key) != 12) return true;
-                       raw = std::string(v);
-                       return false;
-                     }).ok());
+    ASSERT_TRUE((*log)
+                    ->ScanRaw([&](std::string_view key, std::string_view v) {
+                      if (*eventstore::codec::DecodeU64(key) != 12) return true;
+                      raw = std::string(v);
+                      return false;
+                    })
+                    .ok());
     raw[raw.size() - 33] ^= 0x20;
     rocksdb::WriteBatch batch;
     batch.Put((*log)->log_cf(), eventstore::codec::LogKey(12), raw);
@@ -70,7 +72,8 @@ TEST_F(CliTest, AuditVerifyNamesTheFlippedPositionAndExitsOne) {
 }
 
 TEST_F(CliTest, BackupWritesAVerifiedCopy) {
-  auto r = RunChronicle("backup --data-dir " + dir_.path().string() + " --to " + dir_.path("copy").string());
+  auto r = RunChronicle("backup --data-dir " + dir_.path().string() + " --to " +
+                        dir_.path("copy").string());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("backup ok: 30 events"), std::string::npos) << r.out;
   auto verify = RunChronicle("audit verify --data-dir " + dir_.path("copy").string());

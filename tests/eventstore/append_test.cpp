@@ -97,7 +97,8 @@ TEST_F(AppendTest, RepeatWithSameIdsAndContentReturnsOriginalResultAndAppendsNot
 
 TEST_F(AppendTest, SameIdWithOtherContentIsAlreadyExists) {
   MustAppend("s", ExpectedVersion::NoStream(), {MakeEvent("A", R"({"n":1})", IdFromNumber(7))});
-  auto r = store_->Append("s", ExpectedVersion::Any(), {MakeEvent("A", R"({"n":2})", IdFromNumber(7))});
+  auto r =
+      store_->Append("s", ExpectedVersion::Any(), {MakeEvent("A", R"({"n":2})", IdFromNumber(7))});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(store_->LastPosition(), 1u);
@@ -112,15 +113,17 @@ TEST_F(AppendTest, SameIdInAnotherStreamIsAlreadyExists) {
 
 TEST_F(AppendTest, PartlyKnownIdsAreAlreadyExists) {
   MustAppend("s", ExpectedVersion::NoStream(), {MakeEvent("A", "{}", IdFromNumber(1))});
-  auto r = store_->Append("s", ExpectedVersion::Any(),
-                          {MakeEvent("A", "{}", IdFromNumber(1)), MakeEvent("B", "{}", IdFromNumber(2))});
+  auto r = store_->Append(
+      "s", ExpectedVersion::Any(),
+      {MakeEvent("A", "{}", IdFromNumber(1)), MakeEvent("B", "{}", IdFromNumber(2))});
   EXPECT_EQ(r.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(store_->LastPosition(), 1u);
 }
 
 TEST_F(AppendTest, DuplicateIdsWithinOneAppendAreInvalid) {
-  auto r = store_->Append("s", ExpectedVersion::Any(),
-                          {MakeEvent("A", "{}", IdFromNumber(1)), MakeEvent("B", "{}", IdFromNumber(1))});
+  auto r = store_->Append(
+      "s", ExpectedVersion::Any(),
+      {MakeEvent("A", "{}", IdFromNumber(1)), MakeEvent("B", "{}", IdFromNumber(1))});
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
 }
 

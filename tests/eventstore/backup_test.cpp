@@ -18,8 +18,9 @@ TEST_F(BackupTest, OnlineBackupWhileAppendingOpensAndVerifies) {
   std::atomic<bool> stop{false};
   std::thread writer([&] {
     for (int i = 0; !stop; ++i) {
-      ASSERT_TRUE(store_->Append("w" + std::to_string(i % 5), ExpectedVersion::Any(),
-                                 {MakeEvent("E"), MakeEvent("F")})
+      ASSERT_TRUE(store_
+                      ->Append("w" + std::to_string(i % 5), ExpectedVersion::Any(),
+                               {MakeEvent("E"), MakeEvent("F")})
                       .ok());
     }
   });

@@ -28,7 +28,8 @@ TEST_F(ConcurrencyTest, SameStreamExactVersionsHaveOneWinnerPerVersion) {
       int wins = 0;
       std::optional<std::uint64_t> known;
       while (wins < kAppendsPerThread) {
-        ExpectedVersion expected = known ? ExpectedVersion::Exact(*known) : ExpectedVersion::NoStream();
+        ExpectedVersion expected =
+            known ? ExpectedVersion::Exact(*known) : ExpectedVersion::NoStream();
         auto r = store_->Append("contested", expected, {MakeEvent("T" + std::to_string(t))});
         if (r.ok()) {
           ++wins;
@@ -101,7 +102,8 @@ TEST_F(ConcurrencyTest, SyncModeGroupCommitsConcurrentAppends) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
-        ASSERT_TRUE(store_->Append("s" + std::to_string(t), ExpectedVersion::Any(), {MakeEvent("E")}).ok());
+        ASSERT_TRUE(
+            store_->Append("s" + std::to_string(t), ExpectedVersion::Any(), {MakeEvent("E")}).ok());
       }
     });
   }

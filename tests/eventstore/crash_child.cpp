@@ -1,6 +1,6 @@
 // Appends to the log in sync mode from several threads until killed,
-// writing "POSITION INDEX FIRST_INDEX_OF_ITS_APPEND\n" to stdout for every event once its append has
-// been acknowledged. Usage: chronicle_crash_child DATA_DIR FIRST_INDEX
+// writing "POSITION INDEX FIRST_INDEX_OF_ITS_APPEND\n" to stdout for every event once its append
+// has been acknowledged. Usage: chronicle_crash_child DATA_DIR FIRST_INDEX
 #include <unistd.h>
 
 #include <atomic>
@@ -35,16 +35,18 @@ int main(int argc, char** argv) {
         std::uint64_t count = 1 + next_index.load() % 3;
         std::uint64_t first = next_index.fetch_add(count);
         std::vector<eventstore::NewEvent> events;
-        for (std::uint64_t i = 0; i < count; ++i) events.push_back(chronicle::testing::CrashEvent(first + i));
-        auto r = (*store)->Append(chronicle::testing::CrashStream(first), eventstore::ExpectedVersion::Any(),
-                                  std::move(events));
+        for (std::uint64_t i = 0; i < count; ++i)
+          events.push_back(chronicle::testing::CrashEvent(first + i));
+        auto r = (*store)->Append(chronicle::testing::CrashStream(first),
+                                  eventstore::ExpectedVersion::Any(), std::move(events));
         if (!r.ok()) {
           std::fprintf(stderr, "append: %s\n", r.status().ToString().c_str());
           std::_Exit(1);
         }
         std::string acks;
         for (std::uint64_t i = 0; i < count; ++i) {
-          acks += std::to_string(r->first_position + i) + " " + std::to_string(first + i) + " " + std::to_string(first) + "\n";
+          acks += std::to_string(r->first_position + i) + " " + std::to_string(first + i) + " " +
+                  std::to_string(first) + "\n";
         }
         std::lock_guard lock(out_mu);
         // Short writes to a pipe are atomic (< PIPE_BUF): a line is whole or absent.

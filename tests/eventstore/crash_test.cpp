@@ -36,9 +36,8 @@ struct Ack {
   std::uint64_t append_first_index;  // names the stream
 };
 
-std::map<std::uint64_t, Ack> RunAndKillChild(const std::string& dir,
-                                                       std::uint64_t first_index,
-                                                       std::mt19937& rng) {
+std::map<std::uint64_t, Ack> RunAndKillChild(const std::string& dir, std::uint64_t first_index,
+                                             std::mt19937& rng) {
   int fds[2];
   EXPECT_EQ(pipe(fds), 0);
   posix_spawn_file_actions_t actions;

@@ -65,7 +65,8 @@ TEST_F(SubscriptionTest, CatchUpToLiveSwitchUnderConcurrentAppendsMissesNothing)
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([this, w] {
       for (int i = 0; i < kPerWriter; ++i) {
-        ASSERT_TRUE(store_->Append("w" + std::to_string(w), ExpectedVersion::Any(), {MakeEvent("E")}).ok());
+        ASSERT_TRUE(
+            store_->Append("w" + std::to_string(w), ExpectedVersion::Any(), {MakeEvent("E")}).ok());
       }
     });
   }
@@ -80,7 +81,8 @@ TEST_F(SubscriptionTest, SlowSubscriberFallsBackToTheLogWithoutLosingEvents) {
   std::atomic<bool> done{false};
   std::thread writer([&] {
     for (int i = 0; i < 3000; ++i) {
-      ASSERT_TRUE(store_->Append("s", ExpectedVersion::Any(), {MakeEvent("E"), MakeEvent("F")}).ok());
+      ASSERT_TRUE(
+          store_->Append("s", ExpectedVersion::Any(), {MakeEvent("E"), MakeEvent("F")}).ok());
     }
     done = true;
   });

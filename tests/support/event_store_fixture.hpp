@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "chronicle/eventstore/event_store.hpp"
-#include "test_events.hpp"
 #include "temp_dir.hpp"
+#include "test_events.hpp"
 
 namespace chronicle::testing {
 
@@ -24,7 +24,8 @@ class EventStoreTest : public ::testing::Test {
     store_ = std::move(opened).value();
   }
 
-  eventstore::AppendResult MustAppend(const std::string& stream, eventstore::ExpectedVersion expected,
+  eventstore::AppendResult MustAppend(const std::string& stream,
+                                      eventstore::ExpectedVersion expected,
                                       std::vector<eventstore::NewEvent> events) {
     auto result = store_->Append(stream, expected, std::move(events));
     EXPECT_TRUE(result.ok()) << result.status().ToString();

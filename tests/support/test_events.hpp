@@ -20,7 +20,8 @@ inline eventstore::NewEvent MakeEvent(std::string type, std::string payload = "{
 
 inline eventstore::EventId IdFromNumber(std::uint64_t n) {
   eventstore::EventId id;
-  for (int i = 0; i < 8; ++i) id.bytes[static_cast<std::size_t>(15 - i)] = static_cast<std::uint8_t>(n >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    id.bytes[static_cast<std::size_t>(15 - i)] = static_cast<std::uint8_t>(n >> (8 * i));
   id.bytes[0] = 0xEE;  // never nil
   return id;
 }

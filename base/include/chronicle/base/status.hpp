@@ -62,9 +62,13 @@ class [[nodiscard]] Status {
   std::optional<std::int64_t> current_version_;
 };
 
-inline Status InvalidArgumentError(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgumentError(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status NotFoundError(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status AlreadyExistsError(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
+inline Status AlreadyExistsError(std::string m) {
+  return {StatusCode::kAlreadyExists, std::move(m)};
+}
 inline Status FailedPreconditionError(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }
@@ -89,8 +93,8 @@ inline Status InternalError(std::string m) { return {StatusCode::kInternal, std:
 #define CHRONICLE_CONCAT_(a, b) CHRONICLE_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when it is not ok.
-#define CHRONICLE_RETURN_IF_ERROR(expr)                            \
-  do {                                                             \
-    ::chronicle::Status chronicle_status_ = (expr);                \
-    if (!chronicle_status_.ok()) return chronicle_status_;         \
+#define CHRONICLE_RETURN_IF_ERROR(expr)                    \
+  do {                                                     \
+    ::chronicle::Status chronicle_status_ = (expr);        \
+    if (!chronicle_status_.ok()) return chronicle_status_; \
   } while (false)

@@ -46,6 +46,12 @@ struct AppendResult {
 
 using AppendCallback = std::function<void(Result<AppendResult>)>;
 
+// Counters of the single writer since open.
+struct WriterStats {
+  std::uint64_t groups = 0;  // WriteBatches written (one fsync each in kSync)
+  std::uint64_t events = 0;  // events appended
+};
+
 // The append-only event log. Knows nothing about CRM.
 //
 // Thread-safety: every method may be called concurrently. Appends are
@@ -89,6 +95,7 @@ class EventStore {
   [[nodiscard]] virtual std::uint64_t LastPosition() const = 0;
   // The hash of the last committed record (zeros for an empty log).
   [[nodiscard]] virtual Hash HeadHash() const = 0;
+  [[nodiscard]] virtual WriterStats Stats() const = 0;
   // The last version of `stream`; nullopt when it has no events.
   virtual Result<std::optional<std::uint64_t>> StreamVersion(std::string_view stream) = 0;
 

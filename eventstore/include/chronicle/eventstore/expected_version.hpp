@@ -16,7 +16,9 @@ class ExpectedVersion {
   static ExpectedVersion NoStream() { return ExpectedVersion(Kind::kNoStream, 0); }
   static ExpectedVersion StreamExists() { return ExpectedVersion(Kind::kStreamExists, 0); }
   // The stream's last event has exactly this (0-based) version.
-  static ExpectedVersion Exact(std::uint64_t version) { return ExpectedVersion(Kind::kExact, version); }
+  static ExpectedVersion Exact(std::uint64_t version) {
+    return ExpectedVersion(Kind::kExact, version);
+  }
 
   [[nodiscard]] Kind kind() const { return kind_; }
   [[nodiscard]] std::uint64_t version() const { return version_; }
