@@ -35,9 +35,10 @@ fs::path g_root;
 NewEvent BenchEvent(std::uint64_t n) {
   NewEvent e;
   e.type = "CustomerUpdated";
-  e.payload = R"({"name":"上海某某科技有限公司","level":"a","industry":"制造业","phone":"021-5555)" +
-              std::to_string(n % 10000) + R"(","remark":"第)" + std::to_string(n) +
-              R"(次跟进后更新的客户资料"})";
+  e.payload =
+      R"({"name":"上海某某科技有限公司","level":"a","industry":"制造业","phone":"021-5555)" +
+      std::to_string(n % 10000) + R"(","remark":"第)" + std::to_string(n) +
+      R"(次跟进后更新的客户资料"})";
   e.metadata = {"0193a1b2-user", "corr-" + std::to_string(n), ""};
   return e;
 }
@@ -71,7 +72,8 @@ void Print(const char* name, double rate, double ceiling, const char* ceiling_na
 // families), written by one thread as one raw WriteBatch per event, for
 // g_seconds. With `record_only`, just the record, as one plain Put.
 double RawPuts(bool sync, bool record_only) {
-  fs::path dir = g_root / ((sync ? "raw-sync" : "raw-async") + std::string(record_only ? "-1" : "-4"));
+  fs::path dir =
+      g_root / ((sync ? "raw-sync" : "raw-async") + std::string(record_only ? "-1" : "-4"));
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -156,16 +158,17 @@ double PipelinedAppends(EventStore& store, int appenders) {
   std::atomic<int> in_flight{0};
   std::function<void(Client&)> issue = [&](Client& c) {
     auto expected = c.version ? ExpectedVersion::Exact(*c.version) : ExpectedVersion::NoStream();
-    store.AppendAsync(c.stream, expected, {BenchEvent(c.n)}, [&, client = &c](Result<AppendResult> r) {
-      if (!r.ok()) std::abort();
-      client->version = r->last_version;
-      ++client->n;
-      if (stop.load(std::memory_order_relaxed)) {
-        --in_flight;
-      } else {
-        issue(*client);
-      }
-    });
+    store.AppendAsync(c.stream, expected, {BenchEvent(c.n)},
+                      [&, client = &c](Result<AppendResult> r) {
+                        if (!r.ok()) std::abort();
+                        client->version = r->last_version;
+                        ++client->n;
+                        if (stop.load(std::memory_order_relaxed)) {
+                          --in_flight;
+                        } else {
+                          issue(*client);
+                        }
+                      });
   };
   const auto start = Clock::now();
   for (int i = 0; i < appenders; ++i) {
@@ -228,7 +231,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--dir") == 0) g_root = argv[i + 1];
   }
   if (g_root.empty()) {
-    g_root = fs::temp_directory_path() / ("chronicle-bench-" + std::to_string(std::random_device{}()));
+    g_root =
+        fs::temp_directory_path() / ("chronicle-bench-" + std::to_string(std::random_device{}()));
   }
   fs::remove_all(g_root);
   fs::create_directories(g_root);

@@ -41,7 +41,7 @@ class RocksEventStore final : public EventStore {
       : options_(options),
         log_(std::move(log)),
         writer_(*log_, tail, options_,
-                [this](std::shared_ptr<const std::vector<RecordedEvent>> group) {
+                [this](const std::shared_ptr<const std::vector<RecordedEvent>>& group) {
                   hub_.Publish(group);
                 }) {}
 

@@ -41,7 +41,10 @@ class [[nodiscard]] Result {
 // error status from the enclosing function.
 #define CHRONICLE_ASSIGN_OR_RETURN(lhs, expr) \
   CHRONICLE_ASSIGN_OR_RETURN_IMPL_(CHRONICLE_CONCAT_(chronicle_result_, __LINE__), lhs, expr)
+// `lhs` may be a declaration, so it cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CHRONICLE_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                     \
   if (!tmp.ok()) return tmp.status();                    \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
