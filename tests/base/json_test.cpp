@@ -1,0 +1,45 @@
+#include <gtest/gtest.h>
+
+#include "chronicle/base/json.hpp"
+#include "chronicle/json/parse.hpp"
+
+namespace chronicle {
+namespace {
+
+TEST(JsonTest, WriterEscapesUserDataAndKeepsChinese) {
+  Json doc = Json::MakeObject();
+  doc.Set("name", "上海\"引号\"\\ 换行\n");
+  doc.Set("ctrl", std::string("a\x01z"));
+  doc.Set("n", 42);
+  doc.Set("list", Json::Array{true, nullptr, 1.5});
+  EXPECT_EQ(doc.Dump(),
+            R"({"name":"上海\"引号\"\\ 换行\n","ctrl":"a\u0001z","n":42,"list":[true,null,1.5]})");
+}
+
+TEST(JsonTest, ParseRoundTrips) {
+  const std::string text = R"({"a":[1,-2,3.25,"四"],"b":{"c":null,"d":false}})";
+  auto parsed = ParseJson(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->Dump(), text);
+  EXPECT_EQ(parsed->Find("a")->as_array()[1].as_int(), -2);
+  EXPECT_EQ(parsed->Find("missing"), nullptr);
+}
+
+TEST(JsonTest, MalformedInputIsInvalidArgument) {
+  for (const char* bad : {"", "{", "{\"a\":}", "[1,2", "nul", "{\"a\":1,\"a\":2}"}) {
+    auto parsed = ParseJson(bad);
+    EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(JsonTest, SetReplacesAndEraseRemoves) {
+  Json doc = Json::MakeObject();
+  doc.Set("a", 1);
+  doc.Set("a", 2);
+  doc.Set("b", 3);
+  doc.Erase("b");
+  EXPECT_EQ(doc.Dump(), R"({"a":2})");
+}
+
+}  // namespace
+}  // namespace chronicle
