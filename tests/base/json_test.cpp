@@ -1,6 +1,7 @@
+#include "chronicle/base/json.hpp"
+
 #include <gtest/gtest.h>
 
-#include "chronicle/base/json.hpp"
 #include "chronicle/json/parse.hpp"
 
 namespace chronicle {

@@ -10,14 +10,18 @@ constexpr int kMaxDepth = 64;
 Result<Json> Convert(simdjson::dom::element element, int depth) {
   if (depth > kMaxDepth) return InvalidArgumentError("JSON nested too deeply");
   switch (element.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return Json();
-    case simdjson::dom::element_type::BOOL: return Json(bool(element.get_bool().value_unsafe()));
-    case simdjson::dom::element_type::INT64: return Json(element.get_int64().value_unsafe());
+    case simdjson::dom::element_type::NULL_VALUE:
+      return Json();
+    case simdjson::dom::element_type::BOOL:
+      return Json(bool(element.get_bool().value_unsafe()));
+    case simdjson::dom::element_type::INT64:
+      return Json(element.get_int64().value_unsafe());
     case simdjson::dom::element_type::UINT64: {
       const std::uint64_t u = element.get_uint64().value_unsafe();
       return Json(static_cast<double>(u));  // beyond int64: keep magnitude
     }
-    case simdjson::dom::element_type::DOUBLE: return Json(element.get_double().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+      return Json(element.get_double().value_unsafe());
     case simdjson::dom::element_type::STRING:
       return Json(std::string(element.get_string().value_unsafe()));
     case simdjson::dom::element_type::ARRAY: {

@@ -18,18 +18,19 @@ class Json {
   using Array = std::vector<Json>;
   using Object = std::vector<std::pair<std::string, Json>>;
 
-  Json() = default;  // null
-  Json(std::nullptr_t) {}                                   // NOLINT(google-explicit-constructor)
-  Json(bool b) : v_(b) {}                                   // NOLINT(google-explicit-constructor)
-  Json(int i) : v_(static_cast<std::int64_t>(i)) {}         // NOLINT(google-explicit-constructor)
-  Json(std::int64_t i) : v_(i) {}                           // NOLINT(google-explicit-constructor)
-  Json(std::uint64_t i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
-  Json(double d) : v_(d) {}                                 // NOLINT(google-explicit-constructor)
-  Json(std::string s) : v_(std::move(s)) {}                 // NOLINT(google-explicit-constructor)
-  Json(std::string_view s) : v_(std::string(s)) {}          // NOLINT(google-explicit-constructor)
-  Json(const char* s) : v_(std::string(s)) {}               // NOLINT(google-explicit-constructor)
-  Json(Array a) : v_(std::move(a)) {}                       // NOLINT(google-explicit-constructor)
-  Json(Object o) : v_(std::move(o)) {}                      // NOLINT(google-explicit-constructor)
+  Json() = default;                                  // null
+  Json(std::nullptr_t) {}                            // NOLINT(google-explicit-constructor)
+  Json(bool b) : v_(b) {}                            // NOLINT(google-explicit-constructor)
+  Json(int i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
+  Json(std::int64_t i) : v_(i) {}                    // NOLINT(google-explicit-constructor)
+  Json(std::uint64_t i)
+      : v_(static_cast<std::int64_t>(i)) {}         // NOLINT(google-explicit-constructor)
+  Json(double d) : v_(d) {}                         // NOLINT(google-explicit-constructor)
+  Json(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
+  Json(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+  Json(const char* s) : v_(std::string(s)) {}       // NOLINT(google-explicit-constructor)
+  Json(Array a) : v_(std::move(a)) {}               // NOLINT(google-explicit-constructor)
+  Json(Object o) : v_(std::move(o)) {}              // NOLINT(google-explicit-constructor)
 
   static Json MakeObject() { return Json(Object{}); }
   static Json MakeArray() { return Json(Array{}); }

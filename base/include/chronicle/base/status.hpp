@@ -49,6 +49,13 @@ class [[nodiscard]] Status {
     return std::move(*this);
   }
 
+  // For kInvalidArgument about one input field (API: 422 naming the field).
+  [[nodiscard]] const std::optional<std::string>& field() const { return field_; }
+  Status&& WithField(std::string field) && {
+    field_ = std::move(field);
+    return std::move(*this);
+  }
+
   // Marks a deliberately ignored status; greppable, unlike a cast.
   void IgnoreError() const {}
 
@@ -60,7 +67,13 @@ class [[nodiscard]] Status {
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::optional<std::int64_t> current_version_;
+  std::optional<std::string> field_;
 };
+
+// kInvalidArgument naming the offending field.
+inline Status FieldError(std::string field, std::string message) {
+  return Status(StatusCode::kInvalidArgument, std::move(message)).WithField(std::move(field));
+}
 
 inline Status InvalidArgumentError(std::string m) {
   return {StatusCode::kInvalidArgument, std::move(m)};

@@ -1,0 +1,140 @@
+#include "http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "problem.hpp"
+#include "websocket_session.hpp"
+
+namespace chronicle::api {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
+    : stream_(std::move(socket)), context_(context) {}
+
+void HttpSession::Run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+}
+
+void HttpSession::CloseGracefully() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->close_after_response_ = true;
+    if (self->reading_) self->DoClose();
+  });
+}
+
+void HttpSession::DoRead() {
+  if (close_after_response_) return DoClose();
+  parser_.emplace();  // a fresh parser per request
+  parser_->body_limit(context_.options.body_limit);
+  parser_->header_limit(16 * 1024);
+  // The first read of a keep-alive connection may idle; once bytes arrive the
+  // request deadline applies (set again in OnRead is not possible mid-read,
+  // so the shorter of the two bounds a slow client).
+  stream_.expires_after(buffer_.size() > 0 ? context_.options.read_timeout
+                                           : std::min<std::chrono::seconds>(
+                                                 context_.options.idle_timeout,
+                                                 context_.options.read_timeout * 4));
+  reading_ = true;
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                     self->OnRead(ec, bytes);
+                   });
+}
+
+void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
+  reading_ = false;
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+    return DoClose();
+  }
+  if (ec == http::error::body_limit) {
+    close_after_response_ = true;  // the rest of the body is still on the wire
+    return Send(ProblemResponse(413, "payload_too_large",
+                                "request body exceeds " +
+                                    std::to_string(context_.options.body_limit) + " bytes"),
+                false, 11);
+  }
+  if (ec) {
+    close_after_response_ = true;
+    return Send(ProblemResponse(400, "bad_request", "malformed HTTP request: " + ec.message()),
+                false, 11);
+  }
+  auto message = parser_->release();
+  if (beast::websocket::is_upgrade(message)) {
+    if (context_.ws == nullptr) {
+      return Send(ProblemResponse(404, "not_found", "no WebSocket here"), false, message.version());
+    }
+    stream_.expires_never();
+    std::make_shared<WebSocketSession>(std::move(stream_), context_)->Run(std::move(message));
+    return;
+  }
+  Handle(std::move(message));
+}
+
+void HttpSession::Handle(http::request<http::string_body> message) {
+  Request request;
+  request.method = std::string(message.method_string());
+  if (!ParseTarget(std::string_view(message.target().data(), message.target().size()), request)) {
+    return Send(ProblemResponse(400, "bad_request", "malformed percent-encoding in the URL"),
+                message.keep_alive(), message.version());
+  }
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  beast::error_code ignored;
+  auto remote = stream_.socket().remote_endpoint(ignored);
+  request.remote_address = ignored ? std::string() : remote.address().to_string();
+
+  const bool keep_alive = message.keep_alive();
+  const unsigned version = message.version();
+  ++context_.busy;
+  context_.handler(std::move(request), [self = shared_from_this(), keep_alive, version](Response r) {
+    net::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive, version]() mutable {
+      --self->context_.busy;
+      self->Send(std::move(r), keep_alive, version);
+    });
+  });
+}
+
+void HttpSession::Send(Response response, bool keep_alive, unsigned version) {
+  auto message = std::make_shared<http::response<http::string_body>>(
+      static_cast<http::status>(response.status), version);
+  message->set(http::field::server, "chronicle");
+  message->set(http::field::content_type, response.content_type);
+  for (auto& [name, value] : response.headers) message->set(name, value);
+  message->body() = std::move(response.body);
+  keep_alive = keep_alive && !close_after_response_ && !context_.stopping;
+  message->keep_alive(keep_alive);
+  message->prepare_payload();
+  in_flight_ = message;
+  stream_.expires_after(context_.options.read_timeout);
+  http::async_write(stream_, *message,
+                    [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t n) {
+                      self->OnWrite(keep_alive, ec, n);
+                    });
+}
+
+void HttpSession::OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+  in_flight_.reset();
+  if (ec || !keep_alive) return DoClose();
+  DoRead();
+}
+
+void HttpSession::DoClose() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace chronicle::api

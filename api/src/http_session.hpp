@@ -1,0 +1,42 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <memory>
+#include <optional>
+
+#include "server_context.hpp"
+
+namespace chronicle::api {
+
+// One HTTP/1.1 connection: read a request (fresh parser, body limit,
+// deadline), hand it to the handler, write the answer, repeat while
+// keep-alive. Upgrades become a WebSocketSession. Runs on its own strand.
+class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& context);
+  void Run();
+  void CloseGracefully() override;
+
+ private:
+  void DoRead();
+  void OnRead(boost::beast::error_code ec, std::size_t bytes);
+  void Handle(boost::beast::http::request<boost::beast::http::string_body> message);
+  void Send(Response response, bool keep_alive, unsigned version);
+  void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void DoClose();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  ServerContext& context_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::shared_ptr<void> in_flight_;  // keeps the response alive during async_write
+  bool reading_ = false;             // strand only
+  bool close_after_response_ = false;
+};
+
+}  // namespace chronicle::api
