@@ -135,4 +135,23 @@ Json ToJson(const State& state) {
   return out;
 }
 
+Json Snapshot(const State& state) {
+  Json out = ToJson(state);
+  out.Set("id", state.id);
+  out.Set("exists", state.exists);
+  out.Set("deleted", state.deleted);
+  return out;
+}
+
+State Restore(const Json& s) {
+  State state;
+  state.exists = payload::Bool(s, "exists");
+  state.deleted = payload::Bool(s, "deleted");
+  state.id = payload::String(s, "id");
+  state.name = payload::String(s, "name");
+  state.parent_id = payload::String(s, "parent_id");
+  state.sort = payload::Int(s, "sort");
+  return state;
+}
+
 }  // namespace chronicle::domain::department

@@ -158,4 +158,24 @@ Json ToJson(const State& state) {
   return out;
 }
 
+Json Snapshot(const State& state) {
+  Json out = ToJson(state);
+  out.Set("id", state.id);
+  out.Set("exists", state.exists);
+  out.Set("deleted", state.deleted);
+  return out;
+}
+
+State Restore(const Json& s) {
+  State state;
+  state.exists = payload::Bool(s, "exists");
+  state.deleted = payload::Bool(s, "deleted");
+  state.id = payload::String(s, "id");
+  state.name = payload::String(s, "name");
+  state.permissions = payload::Strings(s, "permissions");
+  state.data_scope = ParseDataScope(payload::String(s, "data_scope")).value_or(DataScope::kSelf);
+  state.builtin = payload::Bool(s, "builtin");
+  return state;
+}
+
 }  // namespace chronicle::domain::role

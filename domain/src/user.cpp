@@ -274,4 +274,26 @@ Json ToJson(const State& state) {
   return out;
 }
 
+Json Snapshot(const State& state) {
+  Json out = ToJson(state);
+  out.Set("id", state.id);
+  out.Set("exists", state.exists);
+  out.Set("password_hash", state.password_hash);
+  return out;
+}
+
+State Restore(const Json& s) {
+  using payload::String;
+  State state;
+  state.exists = payload::Bool(s, "exists");
+  state.id = String(s, "id");
+  state.username = String(s, "username");
+  state.profile = Profile{String(s, "name"),          String(s, "gender"),   String(s, "email"),
+                          String(s, "department_id"), String(s, "position"), String(s, "supervisor_id"),
+                          payload::Strings(s, "role_ids")};
+  state.disabled = String(s, "status") == "disabled";
+  state.password_hash = String(s, "password_hash");
+  return state;
+}
+
 }  // namespace chronicle::domain::user

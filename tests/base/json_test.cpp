@@ -44,3 +44,22 @@ TEST(JsonTest, SetReplacesAndEraseRemoves) {
 
 }  // namespace
 }  // namespace chronicle
+
+#include "chronicle/base/time.hpp"
+
+namespace chronicle {
+namespace {
+
+TEST(TimeTest, FormatsAndParsesRfc3339Milliseconds) {
+  const std::int64_t ns = 1'795'600'800'123'000'000;  // 2026-11-25T10:00:00.123Z
+  EXPECT_EQ(FormatTimestamp(ns), "2026-11-25T10:00:00.123Z");
+  EXPECT_EQ(ParseTimestamp("2026-11-25T10:00:00.123Z"), ns);
+  EXPECT_EQ(ParseTimestamp("2026-11-25T18:00:00.123+08:00"), ns);
+  EXPECT_EQ(ParseTimestamp("2026-11-25T10:00:00Z"), ns - 123'000'000);
+  EXPECT_FALSE(ParseTimestamp("2026-13-25T10:00:00Z").has_value());
+  EXPECT_FALSE(ParseTimestamp("yesterday").has_value());
+  EXPECT_FALSE(ParseTimestamp("2026-11-25T10:00:00").has_value());
+}
+
+}  // namespace
+}  // namespace chronicle

@@ -73,5 +73,8 @@ Json EncodeEvent(const Event& event);
 Result<Event> DecodeEvent(std::string_view type, const Json& payload);
 // The resource's own fields, as in the data dictionary.
 Json ToJson(const State& state);
+// The whole state, internal fields included, for read models and snapshots.
+Json Snapshot(const State& state);
+State Restore(const Json& snapshot);
 
 }  // namespace chronicle::domain::department

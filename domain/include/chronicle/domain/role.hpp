@@ -65,5 +65,8 @@ std::string_view EventType(const Event& event);
 Json EncodeEvent(const Event& event);
 Result<Event> DecodeEvent(std::string_view type, const Json& payload);
 Json ToJson(const State& state);
+// The whole state, internal fields included, for read models and snapshots.
+Json Snapshot(const State& state);
+State Restore(const Json& snapshot);
 
 }  // namespace chronicle::domain::role

@@ -88,6 +88,9 @@ Json EncodeEvent(const Event& event);
 Result<Event> DecodeEvent(std::string_view type, const Json& payload);
 // Public fields only: never the password hash.
 Json ToJson(const State& state);
+// The whole state, internal fields included, for read models and snapshots.
+Json Snapshot(const State& state);
+State Restore(const Json& snapshot);
 
 // Input rules shared with the API's request parsing.
 Status ValidateUsername(std::string_view username);

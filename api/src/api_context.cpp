@@ -1,0 +1,106 @@
+#include "api_context.hpp"
+
+#include <limits>
+
+#include "chronicle/base/time.hpp"
+#include "chronicle/base/uuid.hpp"
+
+namespace chronicle::api {
+
+Result<Caller> Authenticate(ApiContext& ctx, const Request& request) {
+  auto header = request.Header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
+    return UnauthenticatedError("missing bearer token");
+  }
+  std::string token(header->substr(kBearer.size()));
+  auto user_id = ctx.tokens.Find(token, NowNs());
+  if (!user_id) return UnauthenticatedError("the token is invalid, expired or revoked");
+  // Checked on every request: disabling a user stops its tokens at once.
+  CHRONICLE_ASSIGN_OR_RETURN(auto principal, ctx.directory.PrincipalOf(*user_id));
+  return Caller{std::move(principal), std::move(token)};
+}
+
+Status RequirePermission(const Caller& caller, std::string_view permission) {
+  if (domain::HasPermission(caller.principal, permission)) return Status::Ok();
+  return PermissionDeniedError("missing permission " + std::string(permission));
+}
+
+Status WaitForMinPosition(ApiContext& ctx, const Request& request) {
+  auto raw = request.Query("min_position");
+  if (!raw) return Status::Ok();
+  std::uint64_t position = 0;
+  try {
+    position = std::stoull(std::string(*raw));
+  } catch (const std::exception&) {
+    return InvalidArgumentError("min_position must be a non-negative integer");
+  }
+  if (!ctx.runtime.WaitFor(position, std::chrono::seconds(5))) {
+    return UnavailableError("read models have not reached position " + std::to_string(position) +
+                            " within 5 s");
+  }
+  return Status::Ok();
+}
+
+void CatchUpReadModels(ApiContext& ctx) {
+  ctx.runtime.WaitFor(ctx.store.LastPosition(), std::chrono::seconds(2));
+}
+
+Response JsonResponse(unsigned status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.Dump();
+  return r;
+}
+
+Response RecordResponse(unsigned status, const projections::EntityKind& kind,
+                        const projections::RecordView& view, std::optional<std::uint64_t> position) {
+  Response r = JsonResponse(status, projections::RenderRecord(kind, view));
+  r.SetHeader("ETag", "\"" + std::to_string(view.version) + "\"");
+  if (position) r.SetHeader("X-Position", std::to_string(*position));
+  return r;
+}
+
+Result<std::optional<std::uint64_t>> IfMatch(const Request& request) {
+  auto header = request.Header("if-match");
+  if (!header) return std::optional<std::uint64_t>();
+  std::string_view v = *header;
+  if (v.starts_with("W/")) v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) {
+    return InvalidArgumentError("If-Match must be a version like \"3\"");
+  }
+  return std::optional<std::uint64_t>(std::stoull(std::string(v)));
+}
+
+Result<projections::RecordView> LoadView(ApiContext& ctx, const projections::EntityKind& kind,
+                                         const std::string& id, std::uint64_t max_position,
+                                         std::int64_t max_time_ns) {
+  projections::RecordView view;
+  const std::string stream = projections::StreamOf(kind, id);
+  for (std::uint64_t from = 0;;) {
+    CHRONICLE_ASSIGN_OR_RETURN(auto events, ctx.store.ReadStreamForward(stream, from, 1024));
+    for (const auto& e : events) {
+      // Positions and recorded_at only grow along a stream: stop at the first past the point.
+      if (e.position > max_position || e.recorded_at_ns > max_time_ns) {
+        events.clear();
+        break;
+      }
+      CHRONICLE_RETURN_IF_ERROR(projections::ApplyToView(kind, e, view));
+    }
+    if (events.size() < 1024) break;
+    from = events.back().version + 1;
+  }
+  if (!view.exists()) return NotFoundError("no such record at that point");
+  return view;
+}
+
+eventstore::EventMetadata MetadataOf(const Caller& caller, const Request& request) {
+  eventstore::EventMetadata m;
+  m.actor = caller.principal.user_id;
+  auto correlation = request.Header("x-request-id");
+  m.correlation_id = correlation ? std::string(*correlation) : NewUuidV7(NowNs() / 1'000'000).ToString();
+  return m;
+}
+
+}  // namespace chronicle::api

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "chronicle/api/http.hpp"
+#include "chronicle/base/result.hpp"
+#include "chronicle/domain/access.hpp"
+#include "chronicle/eventstore/event_store.hpp"
+#include "chronicle/projections/history_projection.hpp"
+#include "chronicle/projections/projection_runtime.hpp"
+#include "chronicle/projections/records_projection.hpp"
+#include "metrics.hpp"
+#include "org_directory.hpp"
+#include "password_hasher.hpp"
+#include "token_store.hpp"
+
+namespace chronicle::api {
+
+// Everything a handler may use. Owned by the Application; handlers borrow.
+struct ApiContext {
+  eventstore::EventStore& store;
+  projections::ProjectionRuntime& runtime;
+  projections::RecordsProjection& records;
+  projections::HistoryProjection& history;
+  OrgDirectory& directory;
+  PasswordHasher& hasher;
+  TokenStore& tokens;
+  RateLimiter& login_by_username;
+  RateLimiter& login_by_address;
+  Metrics& metrics;
+  std::string openapi_json;
+  std::uint64_t ready_position = 0;  // the log's end at start: /readyz waits for it
+};
+
+// The authenticated caller of one request.
+struct Caller {
+  domain::Principal principal;
+  std::string token;
+};
+
+// Bearer token -> Caller; kUnauthenticated without a live token or user.
+Result<Caller> Authenticate(ApiContext& ctx, const Request& request);
+Status RequirePermission(const Caller& caller, std::string_view permission);
+
+// Waits (up to 5 s) until read models applied ?min_position=N; kUnavailable after.
+Status WaitForMinPosition(ApiContext& ctx, const Request& request);
+// Lets a command see the records its caller just wrote (bounded wait).
+void CatchUpReadModels(ApiContext& ctx);
+
+Response JsonResponse(unsigned status, const Json& body);
+// A record body with ETag (and X-Position when `position` is set).
+Response RecordResponse(unsigned status, const projections::EntityKind& kind,
+                        const projections::RecordView& view, std::optional<std::uint64_t> position);
+// Parses If-Match: "VERSION" (quotes optional); nullopt when absent.
+Result<std::optional<std::uint64_t>> IfMatch(const Request& request);
+
+// Rebuilds a record from its stream up to `max_position` / `max_time_ns`
+// (inclusive). kNotFound when it did not exist by then.
+Result<projections::RecordView> LoadView(ApiContext& ctx, const projections::EntityKind& kind,
+                                         const std::string& id, std::uint64_t max_position,
+                                         std::int64_t max_time_ns);
+
+eventstore::EventMetadata MetadataOf(const Caller& caller, const Request& request);
+
+}  // namespace chronicle::api

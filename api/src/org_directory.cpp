@@ -1,0 +1,185 @@
+#include "org_directory.hpp"
+
+#include <set>
+
+#include "chronicle/domain/payload.hpp"
+
+namespace chronicle::api {
+
+using domain::payload::String;
+using domain::payload::Strings;
+using projections::RecordView;
+
+namespace {
+
+bool Live(const projections::EntityKind& kind, const RecordView& view) {
+  return view.exists() && !kind.deleted(view.snapshot);
+}
+
+}  // namespace
+
+OrgDirectory::OrgDirectory(const projections::RecordsProjection& records)
+    : records_(records),
+      departments_(projections::FindKindByCollection("departments")),
+      users_(projections::FindKindByCollection("users")),
+      roles_(projections::FindKindByCollection("roles")) {}
+
+std::optional<RecordView> OrgDirectory::FindUserByUsername(const std::string& username) const {
+  std::optional<RecordView> found;
+  records_.Read(*users_, [&](const auto& users) {
+    for (const auto& [id, view] : users) {
+      if (String(view.snapshot, "username") == username) found = view;
+    }
+  });
+  return found;
+}
+
+Result<domain::Principal> OrgDirectory::PrincipalOf(const std::string& user_id) const {
+  auto user = records_.Get(*users_, user_id);
+  if (!user || !user->exists() || String(user->snapshot, "status") == "disabled") {
+    return UnauthenticatedError("the user is unknown or disabled");
+  }
+  domain::Principal p;
+  p.user_id = user_id;
+  p.department_id = String(user->snapshot, "department_id");
+  // The widest scope among the user's roles applies; permissions add up.
+  bool any_scope = false;
+  for (const auto& role_id : Strings(user->snapshot, "role_ids")) {
+    auto role = records_.Get(*roles_, role_id);
+    if (!role || !Live(*roles_, *role)) continue;
+    if (domain::payload::Bool(role->snapshot, "builtin")) p.super_admin = true;
+    for (const auto& perm : Strings(role->snapshot, "permissions")) p.permissions.insert(perm);
+    auto scope = domain::ParseDataScope(String(role->snapshot, "data_scope"));
+    if (scope && (!any_scope || *scope > p.scope)) p.scope = *scope;
+    any_scope = any_scope || scope.has_value();
+  }
+  if (p.super_admin) p.scope = domain::DataScope::kAll;
+  for (const auto& s : SubordinatesOf(user_id)) p.subordinates.insert(s);
+  for (const auto& d : Subtree(p.department_id)) p.department_subtree.insert(d);
+  return p;
+}
+
+domain::Placement OrgDirectory::PlacementOf(const projections::EntityKind& kind,
+                                            const RecordView& view) const {
+  if (&kind == departments_) return {"", view.id};
+  if (&kind == users_) return {view.id, String(view.snapshot, "department_id")};
+  if (&kind == roles_) return {"", ""};  // roles are organisation-wide
+  // Owned records: the owner's department places them.
+  domain::Placement placement{String(view.snapshot, "owner_id"), ""};
+  if (auto owner = records_.Get(*users_, placement.owner_id)) {
+    placement.department_id = String(owner->snapshot, "department_id");
+  }
+  return placement;
+}
+
+bool OrgDirectory::DepartmentExists(const std::string& id) const {
+  auto d = records_.Get(*departments_, id);
+  return d && Live(*departments_, *d);
+}
+
+std::string OrgDirectory::TopDepartmentId() const {
+  std::string top;
+  records_.Read(*departments_, [&](const auto& all) {
+    for (const auto& [id, view] : all) {
+      if (Live(*departments_, view) && String(view.snapshot, "parent_id").empty()) top = id;
+    }
+  });
+  return top;
+}
+
+std::vector<std::string> OrgDirectory::Subtree(const std::string& department) const {
+  std::vector<std::string> out;
+  if (department.empty()) return out;
+  records_.Read(*departments_, [&](const auto& all) {
+    out.push_back(department);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      for (const auto& [id, view] : all) {
+        if (Live(*departments_, view) && String(view.snapshot, "parent_id") == out[i]) {
+          out.push_back(id);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+bool OrgDirectory::IsSelfOrDescendant(const std::string& department,
+                                      const std::string& candidate) const {
+  for (const auto& id : Subtree(department)) {
+    if (id == candidate) return true;
+  }
+  return false;
+}
+
+bool OrgDirectory::HasSubDepartments(const std::string& department) const {
+  return Subtree(department).size() > 1;
+}
+
+bool OrgDirectory::HasUsers(const std::string& department) const {
+  bool found = false;
+  records_.Read(*users_, [&](const auto& all) {
+    for (const auto& [id, view] : all) {
+      if (String(view.snapshot, "department_id") == department) found = true;
+    }
+  });
+  return found;
+}
+
+bool OrgDirectory::UserExists(const std::string& id) const {
+  auto u = records_.Get(*users_, id);
+  return u && u->exists();
+}
+
+std::vector<std::string> OrgDirectory::SubordinatesOf(const std::string& user) const {
+  std::vector<std::string> out{user};
+  records_.Read(*users_, [&](const auto& all) {
+    std::set<std::string> seen{user};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      for (const auto& [id, view] : all) {
+        if (String(view.snapshot, "supervisor_id") == out[i] && seen.insert(id).second) {
+          out.push_back(id);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+bool OrgDirectory::SupervisorCycle(const std::string& user, const std::string& supervisor) const {
+  for (const auto& id : SubordinatesOf(user)) {
+    if (id == supervisor) return true;
+  }
+  return false;
+}
+
+bool OrgDirectory::RolesExist(const std::vector<std::string>& role_ids) const {
+  for (const auto& id : role_ids) {
+    auto role = records_.Get(*roles_, id);
+    if (!role || !Live(*roles_, *role)) return false;
+  }
+  return true;
+}
+
+bool OrgDirectory::RoleAssigned(const std::string& role_id) const {
+  bool found = false;
+  records_.Read(*users_, [&](const auto& all) {
+    for (const auto& [id, view] : all) {
+      for (const auto& r : Strings(view.snapshot, "role_ids")) found = found || r == role_id;
+    }
+  });
+  return found;
+}
+
+bool OrgDirectory::RoleNameTaken(const std::string& name, const std::string& except_id) const {
+  bool found = false;
+  records_.Read(*roles_, [&](const auto& all) {
+    for (const auto& [id, view] : all) {
+      if (id != except_id && Live(*roles_, view) && String(view.snapshot, "name") == name) {
+        found = true;
+      }
+    }
+  });
+  return found;
+}
+
+}  // namespace chronicle::api

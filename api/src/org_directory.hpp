@@ -1,0 +1,56 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chronicle/base/result.hpp"
+#include "chronicle/domain/access.hpp"
+#include "chronicle/projections/records_projection.hpp"
+
+namespace chronicle::api {
+
+// Organisation questions answered from the records read model: who a caller
+// is (their Principal), where a record sits (Placement), and the facts the
+// domain's org commands need (existence, cycles, emptiness, uniqueness).
+// Thread-safety: as RecordsProjection (concurrent readers).
+class OrgDirectory {
+ public:
+  explicit OrgDirectory(const projections::RecordsProjection& records);
+
+  const projections::EntityKind& departments() const { return *departments_; }
+  const projections::EntityKind& users() const { return *users_; }
+  const projections::EntityKind& roles() const { return *roles_; }
+
+  std::optional<projections::RecordView> FindUserByUsername(const std::string& username) const;
+  // kUnauthenticated when the user is unknown or disabled.
+  Result<domain::Principal> PrincipalOf(const std::string& user_id) const;
+  // Where any record sits, for the data-scope rule.
+  domain::Placement PlacementOf(const projections::EntityKind& kind,
+                                const projections::RecordView& view) const;
+
+  bool DepartmentExists(const std::string& id) const;
+  std::string TopDepartmentId() const;
+  // `candidate` is `department` itself or below it.
+  bool IsSelfOrDescendant(const std::string& department, const std::string& candidate) const;
+  bool HasSubDepartments(const std::string& department) const;
+  bool HasUsers(const std::string& department) const;
+  std::vector<std::string> Subtree(const std::string& department) const;
+
+  bool UserExists(const std::string& id) const;
+  // Whether `supervisor` is `user` or reports (transitively) to `user`.
+  bool SupervisorCycle(const std::string& user, const std::string& supervisor) const;
+  std::vector<std::string> SubordinatesOf(const std::string& user) const;  // includes user
+
+  bool RolesExist(const std::vector<std::string>& role_ids) const;
+  bool RoleAssigned(const std::string& role_id) const;
+  bool RoleNameTaken(const std::string& name, const std::string& except_id) const;
+
+ private:
+  const projections::RecordsProjection& records_;
+  const projections::EntityKind* departments_;
+  const projections::EntityKind* users_;
+  const projections::EntityKind* roles_;
+};
+
+}  // namespace chronicle::api

@@ -1,0 +1,355 @@
+// Organisation commands: departments, users, roles. Each handler turns the
+// request into a domain command (with facts from the directory), runs it
+// through the command pipeline, and answers with the record as it now is.
+#include <chrono>
+
+#include "body.hpp"
+#include "chronicle/base/time.hpp"
+#include "chronicle/base/uuid.hpp"
+#include "chronicle/domain/payload.hpp"
+#include "command_pipeline.hpp"
+#include "routes.hpp"
+
+namespace chronicle::api {
+namespace {
+
+using projections::EntityKind;
+using projections::RecordView;
+
+struct Command {
+  ApiContext& ctx;
+  const Request& request;
+  Caller caller;
+};
+
+// Runs a command and renders the outcome: 201 + Location for creates.
+template <class Aggregate>
+Result<Response> Execute(
+    Command& c, const EntityKind& kind, const std::string& id, bool create,
+    const std::function<Result<typename Aggregate::Command>(const typename Aggregate::State&)>& make) {
+  std::optional<std::uint64_t> if_match;
+  if (!create) {
+    CHRONICLE_ASSIGN_OR_RETURN(if_match, IfMatch(c.request));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  CHRONICLE_ASSIGN_OR_RETURN(
+      auto outcome, RunCommand<Aggregate>(c.ctx.store, projections::StreamOf(kind, id), if_match,
+                                          make, MetadataOf(c.caller, c.request)));
+  c.ctx.metrics.ObserveCommand(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  CHRONICLE_ASSIGN_OR_RETURN(auto view, LoadView(c.ctx, kind, id, outcome.position,
+                                                 std::numeric_limits<std::int64_t>::max()));
+  Response r = RecordResponse(create ? 201 : 200, kind, view, outcome.position);
+  if (create) r.SetHeader("Location", "/api/v1/" + std::string(kind.collection) + "/" + id);
+  return r;
+}
+
+Result<Command> Begin(ApiContext& ctx, const Request& request, std::string_view permission) {
+  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
+  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, permission));
+  CatchUpReadModels(ctx);
+  return Command{ctx, request, std::move(caller)};
+}
+
+std::string NewId() { return NewUuidV7(NowNs() / 1'000'000).ToString(); }
+
+Response NoContent(std::uint64_t position) {
+  Response r;
+  r.status = 204;
+  r.content_type = "application/json";
+  r.SetHeader("X-Position", std::to_string(position));
+  return r;
+}
+
+// ---- departments -----------------------------------------------------------
+
+Result<Response> CreateDepartment(ApiContext& ctx, const Request& request) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "department.create"));
+  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "parent_id", "sort"}));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string name, body.RequiredString("name"));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string parent, body.RequiredString("parent_id"));
+  CHRONICLE_ASSIGN_OR_RETURN(auto sort, body.OptionalInt("sort"));
+  // A department is created inside a department the caller may see.
+  if (ctx.directory.DepartmentExists(parent) &&
+      !domain::InScope(c.caller.principal, {"", parent})) {
+    return PermissionDeniedError("the parent department is outside your data scope");
+  }
+  const std::string id = NewId();
+  domain::department::Create cmd{id, name, parent, sort.value_or(0),
+                                 ctx.directory.DepartmentExists(parent), true};
+  return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, true,
+                                      [&](const auto&) { return domain::department::Command{cmd}; });
+}
+
+Result<Response> UpdateDepartment(ApiContext& ctx, const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "department.update"));
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.departments(), id).status());
+  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "parent_id", "sort"}));
+  domain::department::Update cmd;
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.name, body.OptionalString("name"));
+  if (body.IsNull("name")) return FieldError("name", "name cannot be null");
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.parent_id, body.OptionalString("parent_id"));
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.sort, body.OptionalInt("sort"));
+  if (cmd.parent_id && !cmd.parent_id->empty()) {
+    cmd.parent_exists = ctx.directory.DepartmentExists(*cmd.parent_id);
+    cmd.parent_is_self_or_descendant = ctx.directory.IsSelfOrDescendant(id, *cmd.parent_id);
+  }
+  return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, false,
+                                      [&](const auto&) { return domain::department::Command{cmd}; });
+}
+
+Result<Response> DeleteDepartment(ApiContext& ctx, const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "department.delete"));
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.departments(), id).status());
+  CHRONICLE_ASSIGN_OR_RETURN(auto if_match, IfMatch(request));
+  domain::department::Delete cmd{ctx.directory.HasSubDepartments(id), ctx.directory.HasUsers(id)};
+  CHRONICLE_ASSIGN_OR_RETURN(
+      auto outcome,
+      RunCommand<DepartmentAggregate>(ctx.store, projections::StreamOf(ctx.directory.departments(), id),
+                                      if_match, [&](const auto&) { return domain::department::Command{cmd}; },
+                                      MetadataOf(c.caller, request)));
+  return NoContent(outcome.position);
+}
+
+Json TreeOf(ApiContext& ctx, const Caller& caller) {
+  const auto& kind = ctx.directory.departments();
+  auto all = ctx.records.List(kind);
+  std::function<Json(const std::string&)> children = [&](const std::string& parent) {
+    Json list = Json::MakeArray();
+    for (const auto& view : all) {
+      if (!view.exists() || kind.deleted(view.snapshot)) continue;
+      if (domain::payload::String(view.snapshot, "parent_id") != parent) continue;
+      Json node = projections::RenderRecord(kind, view);
+      node.Set("children", children(view.id));
+      list.Push(std::move(node));
+    }
+    return list;
+  };
+  // The tree below every visible department whose parent is not visible.
+  Json roots = Json::MakeArray();
+  for (const auto& view : all) {
+    if (!view.exists() || kind.deleted(view.snapshot)) continue;
+    if (!domain::InScope(caller.principal, {"", view.id})) continue;
+    const std::string parent = domain::payload::String(view.snapshot, "parent_id");
+    if (!parent.empty() && domain::InScope(caller.principal, {"", parent})) continue;
+    Json node = projections::RenderRecord(kind, view);
+    node.Set("children", children(view.id));
+    roots.Push(std::move(node));
+  }
+  return roots;
+}
+
+// ---- users -----------------------------------------------------------------
+
+Result<domain::user::References> ReferencesOf(ApiContext& ctx, const std::string& user_id,
+                                              const domain::user::ProfileChanged& p) {
+  domain::user::References refs;
+  if (p.department_id && !p.department_id->empty()) {
+    refs.department_exists = ctx.directory.DepartmentExists(*p.department_id);
+  }
+  if (p.supervisor_id && !p.supervisor_id->empty()) {
+    refs.supervisor_exists = ctx.directory.UserExists(*p.supervisor_id);
+    refs.supervisor_cycle = !user_id.empty() && ctx.directory.SupervisorCycle(user_id, *p.supervisor_id);
+  }
+  if (p.role_ids) refs.roles_exist = ctx.directory.RolesExist(*p.role_ids);
+  return refs;
+}
+
+Result<domain::user::ProfileChanged> ProfileFields(const Body& body) {
+  domain::user::ProfileChanged p;
+  CHRONICLE_ASSIGN_OR_RETURN(p.name, body.OptionalString("name"));
+  CHRONICLE_ASSIGN_OR_RETURN(p.gender, body.OptionalString("gender"));
+  CHRONICLE_ASSIGN_OR_RETURN(p.email, body.OptionalString("email"));
+  CHRONICLE_ASSIGN_OR_RETURN(p.department_id, body.OptionalString("department_id"));
+  CHRONICLE_ASSIGN_OR_RETURN(p.position, body.OptionalString("position"));
+  CHRONICLE_ASSIGN_OR_RETURN(p.supervisor_id, body.OptionalString("supervisor_id"));
+  CHRONICLE_ASSIGN_OR_RETURN(p.role_ids, body.OptionalStrings("role_ids"));
+  if (body.IsNull("role_ids")) return FieldError("role_ids", "role_ids cannot be null");
+  if (body.IsNull("department_id")) return FieldError("department_id", "department_id cannot be null");
+  return p;
+}
+
+Status CheckDepartmentInScope(const Caller& caller, const std::optional<std::string>& department,
+                              const std::string& user_id) {
+  if (!department) return Status::Ok();
+  if (!domain::InScope(caller.principal, {user_id, *department}) &&
+      !domain::InScope(caller.principal, {"", *department})) {
+    return PermissionDeniedError("the department is outside your data scope");
+  }
+  return Status::Ok();
+}
+
+Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "user.create"));
+  CHRONICLE_ASSIGN_OR_RETURN(
+      Body body, Body::Parse(request.body, {"username", "password", "name", "gender", "email",
+                                            "department_id", "position", "supervisor_id",
+                                            "role_ids", "status"}));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string username, body.RequiredString("username"));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password"));
+  CHRONICLE_RETURN_IF_ERROR(domain::user::ValidateUsername(username));
+  CHRONICLE_RETURN_IF_ERROR(domain::user::ValidatePassword(password));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string name, body.RequiredString("name"));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string department, body.RequiredString("department_id"));
+  if (!body.Has("role_ids")) return FieldError("role_ids", "role_ids is required");
+  CHRONICLE_ASSIGN_OR_RETURN(auto status, body.OptionalString("status"));
+  if (status && *status != "active" && *status != "disabled") {
+    return FieldError("status", "status must be active or disabled");
+  }
+  CHRONICLE_ASSIGN_OR_RETURN(auto fields, ProfileFields(body));
+  const std::string id = NewId();
+  CHRONICLE_RETURN_IF_ERROR(CheckDepartmentInScope(c.caller, department, id));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string hash, ctx.hasher.Hash(password));
+  domain::user::Create cmd;
+  cmd.id = id;
+  cmd.username = username;
+  cmd.password_hash = hash;
+  cmd.profile = {name,       fields.gender.value_or("unknown"), fields.email.value_or(""),
+                 department, fields.position.value_or(""),      fields.supervisor_id.value_or(""),
+                 fields.role_ids.value_or(std::vector<std::string>{})};
+  cmd.username_taken = ctx.directory.FindUserByUsername(username).has_value();
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.refs, ReferencesOf(ctx, "", fields));
+  // Uniqueness of usernames is checked against the read model; creations are
+  // serialised so two concurrent requests cannot both pass that check.
+  static std::mutex create_mu;
+  std::lock_guard lock(create_mu);
+  CatchUpReadModels(ctx);
+  cmd.username_taken = ctx.directory.FindUserByUsername(username).has_value();
+  auto created = Execute<UserAggregate>(c, ctx.directory.users(), id, true,
+                                        [&](const auto&) { return domain::user::Command{cmd}; });
+  if (!created.ok() || !status || *status != "disabled") return created;
+  return Execute<UserAggregate>(c, ctx.directory.users(), id, false, [&](const auto&) {
+           return domain::user::Command{domain::user::Disable{}};
+         }).status().ok()
+             ? Execute<UserAggregate>(c, ctx.directory.users(), id, false,
+                                      [&](const auto&) { return domain::user::Command{domain::user::Disable{}}; })
+             : created;
+}
+
+Result<Response> UpdateUser(ApiContext& ctx, const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "user.update"));
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.users(), id).status());
+  CHRONICLE_ASSIGN_OR_RETURN(
+      Body body, Body::Parse(request.body, {"name", "gender", "email", "department_id", "position",
+                                            "supervisor_id", "role_ids"}));
+  CHRONICLE_ASSIGN_OR_RETURN(auto fields, ProfileFields(body));
+  CHRONICLE_RETURN_IF_ERROR(CheckDepartmentInScope(c.caller, fields.department_id, id));
+  CHRONICLE_ASSIGN_OR_RETURN(auto refs, ReferencesOf(ctx, id, fields));
+  domain::user::Update cmd{fields, refs};
+  return Execute<UserAggregate>(c, ctx.directory.users(), id, false,
+                                [&](const auto&) { return domain::user::Command{cmd}; });
+}
+
+Result<Response> UserAction(ApiContext& ctx, const Request& request, const std::string& id,
+                            std::string_view permission, domain::user::Command cmd) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, permission));
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.users(), id).status());
+  if (std::holds_alternative<domain::user::Disable>(cmd) && id == c.caller.principal.user_id) {
+    return FailedPreconditionError("you cannot disable yourself");
+  }
+  return Execute<UserAggregate>(c, ctx.directory.users(), id, false,
+                                [&](const auto&) { return cmd; });
+}
+
+Result<Response> ResetPassword(ApiContext& ctx, const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"password"}));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password"));
+  CHRONICLE_RETURN_IF_ERROR(domain::user::ValidatePassword(password));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string hash, ctx.hasher.Hash(password));
+  return UserAction(ctx, request, id, "user.reset_password",
+                    domain::user::SetPassword{hash, true});
+}
+
+// ---- roles -----------------------------------------------------------------
+
+Result<std::optional<domain::DataScope>> ScopeField(const Body& body) {
+  CHRONICLE_ASSIGN_OR_RETURN(auto raw, body.OptionalString("data_scope"));
+  if (!raw) return std::optional<domain::DataScope>();
+  auto scope = domain::ParseDataScope(*raw);
+  if (!scope) {
+    return FieldError("data_scope",
+                      "data_scope must be self, self_and_subordinates, department, "
+                      "department_and_children or all");
+  }
+  return std::optional<domain::DataScope>(*scope);
+}
+
+Result<Response> CreateRole(ApiContext& ctx, const Request& request) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.create"));
+  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "permissions", "data_scope"}));
+  CHRONICLE_ASSIGN_OR_RETURN(std::string name, body.RequiredString("name"));
+  if (!body.Has("permissions")) return FieldError("permissions", "permissions is required");
+  CHRONICLE_ASSIGN_OR_RETURN(auto permissions, body.OptionalStrings("permissions"));
+  if (!body.Has("data_scope")) return FieldError("data_scope", "data_scope is required");
+  CHRONICLE_ASSIGN_OR_RETURN(auto scope, ScopeField(body));
+  const std::string id = NewId();
+  domain::role::Create cmd{id, name, permissions.value_or(std::vector<std::string>{}),
+                           scope.value_or(domain::DataScope::kSelf), false,
+                           ctx.directory.RoleNameTaken(name, "")};
+  return Execute<RoleAggregate>(c, ctx.directory.roles(), id, true,
+                                [&](const auto&) { return domain::role::Command{cmd}; });
+}
+
+Result<Response> UpdateRole(ApiContext& ctx, const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.update"));
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.roles(), id).status());
+  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "permissions", "data_scope"}));
+  domain::role::Update cmd;
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.name, body.OptionalString("name"));
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.permissions, body.OptionalStrings("permissions"));
+  CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.data_scope, ScopeField(body));
+  if (cmd.changes.name) cmd.name_taken = ctx.directory.RoleNameTaken(*cmd.changes.name, id);
+  return Execute<RoleAggregate>(c, ctx.directory.roles(), id, false,
+                                [&](const auto&) { return domain::role::Command{cmd}; });
+}
+
+Result<Response> DeleteRole(ApiContext& ctx, const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.delete"));
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.roles(), id).status());
+  CHRONICLE_ASSIGN_OR_RETURN(auto if_match, IfMatch(request));
+  domain::role::Delete cmd{ctx.directory.RoleAssigned(id)};
+  CHRONICLE_ASSIGN_OR_RETURN(
+      auto outcome,
+      RunCommand<RoleAggregate>(ctx.store, projections::StreamOf(ctx.directory.roles(), id), if_match,
+                                [&](const auto&) { return domain::role::Command{cmd}; },
+                                MetadataOf(c.caller, request)));
+  return NoContent(outcome.position);
+}
+
+}  // namespace
+
+void AddOrgRoutes(Router& router, ApiContext& ctx) {
+  using P = const PathParams&;
+  using R = const Request&;
+  router.Add("POST", "/api/v1/departments", Fallible([&ctx](R r, P) { return CreateDepartment(ctx, r); }));
+  router.Add("GET", "/api/v1/departments/tree", Fallible([&ctx](R r, P) -> Result<Response> {
+               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
+               CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "department.read"));
+               CHRONICLE_RETURN_IF_ERROR(WaitForMinPosition(ctx, r));
+               return JsonResponse(200, TreeOf(ctx, caller));
+             }));
+  router.Add("PATCH", "/api/v1/departments/{id}",
+             Fallible([&ctx](R r, P p) { return UpdateDepartment(ctx, r, p.at("id")); }));
+  router.Add("DELETE", "/api/v1/departments/{id}",
+             Fallible([&ctx](R r, P p) { return DeleteDepartment(ctx, r, p.at("id")); }));
+
+  router.Add("POST", "/api/v1/users", Fallible([&ctx](R r, P) { return CreateUser(ctx, r); }));
+  router.Add("PATCH", "/api/v1/users/{id}",
+             Fallible([&ctx](R r, P p) { return UpdateUser(ctx, r, p.at("id")); }));
+  router.Add("POST", "/api/v1/users/{id}/disable", Fallible([&ctx](R r, P p) {
+               return UserAction(ctx, r, p.at("id"), "user.disable", domain::user::Disable{});
+             }));
+  router.Add("POST", "/api/v1/users/{id}/enable", Fallible([&ctx](R r, P p) {
+               return UserAction(ctx, r, p.at("id"), "user.disable", domain::user::Enable{});
+             }));
+  router.Add("POST", "/api/v1/users/{id}/reset-password",
+             Fallible([&ctx](R r, P p) { return ResetPassword(ctx, r, p.at("id")); }));
+
+  router.Add("POST", "/api/v1/roles", Fallible([&ctx](R r, P) { return CreateRole(ctx, r); }));
+  router.Add("PATCH", "/api/v1/roles/{id}",
+             Fallible([&ctx](R r, P p) { return UpdateRole(ctx, r, p.at("id")); }));
+  router.Add("DELETE", "/api/v1/roles/{id}",
+             Fallible([&ctx](R r, P p) { return DeleteRole(ctx, r, p.at("id")); }));
+}
+
+}  // namespace chronicle::api

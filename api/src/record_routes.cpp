@@ -1,0 +1,146 @@
+// Reads shared by every entity kind: list, read (also as of a time or
+// position) and history. Data scope is applied here, once, for all.
+#include <limits>
+
+#include "chronicle/base/time.hpp"
+#include "list_query.hpp"
+#include "problem.hpp"
+#include "routes.hpp"
+
+namespace chronicle::api {
+
+RouteHandler Fallible(FallibleHandler handler) {
+  return [handler = std::move(handler)](const Request& request, const PathParams& params) {
+    auto result = handler(request, params);
+    return result.ok() ? std::move(result).value() : ProblemResponse(result.status());
+  };
+}
+
+Result<projections::RecordView> VisibleRecord(ApiContext& ctx, const Caller& caller,
+                                              const projections::EntityKind& kind,
+                                              const std::string& id) {
+  auto view = ctx.records.Get(kind, id);
+  if (!view || !view->exists() || kind.deleted(view->snapshot)) {
+    return NotFoundError(std::string(kind.collection) + "/" + id + " not found");
+  }
+  if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, *view))) {
+    return PermissionDeniedError("the record is outside your data scope");
+  }
+  return *view;
+}
+
+namespace {
+
+// scope=mine|subordinates|department narrows within the data scope.
+Result<bool> InNarrowing(ApiContext& ctx, const Caller& caller, const domain::Placement& placement,
+                         std::string_view narrowing) {
+  const auto& p = caller.principal;
+  if (narrowing.empty()) return true;
+  if (narrowing == "mine") return placement.owner_id == p.user_id;
+  if (narrowing == "subordinates") {
+    return placement.owner_id != p.user_id && p.subordinates.contains(placement.owner_id);
+  }
+  if (narrowing == "department") return placement.department_id == p.department_id;
+  (void)ctx;
+  return InvalidArgumentError("scope must be mine, subordinates or department");
+}
+
+Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, const Request& request) {
+  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
+  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
+  CHRONICLE_ASSIGN_OR_RETURN(ListQuery query, ListQuery::Parse(request));
+  CHRONICLE_RETURN_IF_ERROR(WaitForMinPosition(ctx, request));
+  const std::string narrowing(request.Query("scope").value_or(""));
+  std::vector<Json> matched;
+  Status bad;
+  ctx.records.Read(kind, [&](const auto& all) {
+    for (const auto& [id, view] : all) {
+      if (!view.exists() || kind.deleted(view.snapshot)) continue;
+      const domain::Placement placement = ctx.directory.PlacementOf(kind, view);
+      if (!domain::InScope(caller.principal, placement)) continue;
+      auto narrowed = InNarrowing(ctx, caller, placement, narrowing);
+      if (!narrowed.ok()) {
+        bad = narrowed.status();
+        return;
+      }
+      if (!*narrowed) continue;
+      Json body = projections::RenderRecord(kind, view);
+      if (query.Matches(body)) matched.push_back(std::move(body));
+    }
+  });
+  CHRONICLE_RETURN_IF_ERROR(bad);
+  query.Sort(matched);
+  return JsonResponse(200, query.Page(std::move(matched)));
+}
+
+Result<Response> Read(ApiContext& ctx, const projections::EntityKind& kind, const Request& request,
+                      const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
+  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
+  CHRONICLE_RETURN_IF_ERROR(WaitForMinPosition(ctx, request));
+  auto as_of = request.Query("as_of");
+  auto as_of_position = request.Query("as_of_position");
+  if (!as_of && !as_of_position) {
+    CHRONICLE_ASSIGN_OR_RETURN(auto view, VisibleRecord(ctx, caller, kind, id));
+    return RecordResponse(200, kind, view, std::nullopt);
+  }
+  std::uint64_t max_position = std::numeric_limits<std::uint64_t>::max();
+  std::int64_t max_time = std::numeric_limits<std::int64_t>::max();
+  if (as_of) {
+    auto t = ParseTimestamp(*as_of);
+    if (!t) return InvalidArgumentError("as_of must be an RFC 3339 time");
+    max_time = *t;
+  }
+  if (as_of_position) {
+    try {
+      max_position = std::stoull(std::string(*as_of_position));
+    } catch (const std::exception&) {
+      return InvalidArgumentError("as_of_position must be a non-negative integer");
+    }
+  }
+  CHRONICLE_ASSIGN_OR_RETURN(auto view, LoadView(ctx, kind, id, max_position, max_time));
+  if (kind.deleted(view.snapshot)) return NotFoundError("the record was deleted by then");
+  if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, view))) {
+    return PermissionDeniedError("the record is outside your data scope");
+  }
+  return RecordResponse(200, kind, view, std::nullopt);
+}
+
+Result<Response> History(ApiContext& ctx, const projections::EntityKind& kind,
+                         const Request& request, const std::string& id) {
+  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
+  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
+  CHRONICLE_RETURN_IF_ERROR(WaitForMinPosition(ctx, request));
+  // History stays readable after a delete: scope is checked on the last state.
+  auto view = ctx.records.Get(kind, id);
+  if (!view || !view->exists()) return NotFoundError(std::string(kind.collection) + "/" + id + " not found");
+  if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, *view))) {
+    return PermissionDeniedError("the record is outside your data scope");
+  }
+  Json items = Json::MakeArray();
+  for (auto& entry : ctx.history.Entries(projections::StreamOf(kind, id))) items.Push(std::move(entry));
+  Json body = Json::MakeObject();
+  body.Set("items", std::move(items));
+  return JsonResponse(200, body);
+}
+
+}  // namespace
+
+void AddRecordRoutes(Router& router, ApiContext& ctx) {
+  for (const auto& kind : projections::AllEntityKinds()) {
+    const std::string base = "/api/v1/" + std::string(kind.collection);
+    const projections::EntityKind* k = &kind;
+    router.Add("GET", base, Fallible([&ctx, k](const Request& r, const PathParams&) {
+                 return List(ctx, *k, r);
+               }));
+    router.Add("GET", base + "/{id}", Fallible([&ctx, k](const Request& r, const PathParams& p) {
+                 return Read(ctx, *k, r, p.at("id"));
+               }));
+    router.Add("GET", base + "/{id}/history",
+               Fallible([&ctx, k](const Request& r, const PathParams& p) {
+                 return History(ctx, *k, r, p.at("id"));
+               }));
+  }
+}
+
+}  // namespace chronicle::api

@@ -1,0 +1,54 @@
+#include "router.hpp"
+
+namespace chronicle::api {
+namespace {
+
+std::vector<std::string> Split(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto end = slash == std::string_view::npos ? path.size() : slash;
+    if (end > start) out.emplace_back(path.substr(start, end - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, RouteHandler handler) {
+  Route route{std::move(method), pattern, Split(pattern), std::move(handler)};
+  routes_.push_back(std::move(route));
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  const auto segments = Split(path);
+  Match match;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    PathParams params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+      const std::string& s = route.segments[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+        params[s.substr(1, s.size() - 2)] = segments[i];
+      } else {
+        ok = s == segments[i];
+      }
+    }
+    if (!ok) continue;
+    if (route.method != method) {
+      match.path_known = true;
+      continue;
+    }
+    match.handler = &route.handler;
+    match.params = std::move(params);
+    match.pattern = route.pattern;
+    return match;
+  }
+  return match;
+}
+
+}  // namespace chronicle::api

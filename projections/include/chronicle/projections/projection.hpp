@@ -1,0 +1,28 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "chronicle/base/status.hpp"
+#include "chronicle/eventstore/event.hpp"
+#include "chronicle/projections/read_model_store.hpp"
+
+namespace chronicle::projections {
+
+// A read model fed by the log. It never writes events.
+// Thread-safety: Load/Reset/Apply run on the projection's runtime thread;
+// queries (declared by each projection) may run concurrently from any thread,
+// so each projection guards its state with its own lock.
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  // Replaces the in-memory state with persisted documents.
+  virtual Status Load(std::span<const std::pair<std::string, std::string>> documents) = 0;
+  // Applies events in position order, recording document writes in `changes`.
+  virtual Status Apply(std::span<const eventstore::RecordedEvent> events, DocChanges& changes) = 0;
+};
+
+}  // namespace chronicle::projections

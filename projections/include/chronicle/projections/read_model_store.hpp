@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "chronicle/base/result.hpp"
+
+namespace chronicle::projections {
+
+// The document writes of one applied batch.
+class DocChanges {
+ public:
+  void Put(std::string key, std::string value) { puts_.emplace_back(std::move(key), std::move(value)); }
+  void Delete(std::string key) { deletes_.push_back(std::move(key)); }
+  [[nodiscard]] const auto& puts() const { return puts_; }
+  [[nodiscard]] const auto& deletes() const { return deletes_; }
+  void Clear() {
+    puts_.clear();
+    deletes_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> puts_;
+  std::vector<std::string> deletes_;
+};
+
+// Where read models persist: one RocksDB beside the event log
+// (DATA_DIR/readmodels). Each projection has its own key space holding its
+// documents and its checkpoint, always written in one WriteBatch, so a crash
+// never separates state from checkpoint: no event applied twice or skipped.
+//
+// Thread-safety: all methods may be called concurrently.
+class ReadModelStore {
+ public:
+  static Result<std::unique_ptr<ReadModelStore>> Open(const std::filesystem::path& dir);
+  virtual ~ReadModelStore() = default;
+
+  struct Loaded {
+    std::uint64_t checkpoint = 0;  // last applied log position
+    std::vector<std::pair<std::string, std::string>> documents;
+  };
+  virtual Result<Loaded> Load(std::string_view projection) = 0;
+  virtual Status Commit(std::string_view projection, std::uint64_t checkpoint,
+                        const DocChanges& changes) = 0;
+  // Removes every document and the checkpoint of `projection`.
+  virtual Status Drop(std::string_view projection) = 0;
+};
+
+}  // namespace chronicle::projections

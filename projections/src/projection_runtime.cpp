@@ -1,0 +1,123 @@
+#include "chronicle/projections/projection_runtime.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace chronicle::projections {
+
+namespace {
+constexpr std::size_t kBatchEvents = 1024;
+}  // namespace
+
+struct ProjectionRuntime::Runner {
+  Projection* projection = nullptr;  // borrowed; outlives the runtime
+  std::unique_ptr<eventstore::Subscription> subscription;
+  std::atomic<std::uint64_t> applied{0};
+  std::thread thread;
+};
+
+ProjectionRuntime::ProjectionRuntime(eventstore::EventStore& store, ReadModelStore& read_models)
+    : store_(store), read_models_(read_models) {}
+
+ProjectionRuntime::~ProjectionRuntime() { Stop(); }
+
+Status ProjectionRuntime::Start(Projection& projection) {
+  CHRONICLE_ASSIGN_OR_RETURN(auto loaded, read_models_.Load(projection.name()));
+  CHRONICLE_RETURN_IF_ERROR(projection.Load(loaded.documents));
+  CHRONICLE_ASSIGN_OR_RETURN(auto subscription, store_.Subscribe(loaded.checkpoint + 1));
+  auto runner = std::make_unique<Runner>();
+  runner->projection = &projection;
+  runner->subscription = std::move(subscription);
+  runner->applied = loaded.checkpoint;
+  Runner& ref = *runner;
+  {
+    std::lock_guard lock(mu_);
+    runners_.push_back(std::move(runner));
+  }
+  ref.thread = std::thread([this, &ref] { Run(ref); });
+  return Status::Ok();
+}
+
+void ProjectionRuntime::Stop() {
+  for (auto& runner : runners_) runner->subscription->Stop();
+  for (auto& runner : runners_) {
+    if (runner->thread.joinable()) runner->thread.join();
+  }
+  runners_.clear();
+}
+
+void ProjectionRuntime::Run(Runner& runner) {
+  DocChanges changes;
+  for (;;) {
+    auto batch = runner.subscription->Next(kBatchEvents, std::chrono::seconds(1));
+    if (!batch.ok()) {
+      if (batch.status().code() == StatusCode::kCancelled) return;
+      spdlog::error("projection {}: reading the log: {}", runner.projection->name(),
+                    batch.status().ToString());
+      std::lock_guard lock(mu_);
+      health_ = batch.status();
+      return;
+    }
+    if (batch->empty()) continue;
+    changes.Clear();
+    Status applied = runner.projection->Apply(*batch, changes);
+    if (applied.ok()) {
+      applied = read_models_.Commit(runner.projection->name(), batch->back().position, changes);
+    }
+    if (!applied.ok()) {
+      // Never skip an event: stop this projection and report it unhealthy.
+      spdlog::error("projection {} stopped: {}", runner.projection->name(), applied.ToString());
+      std::lock_guard lock(mu_);
+      health_ = applied;
+      return;
+    }
+    runner.applied.store(batch->back().position, std::memory_order_release);
+    Notify();
+  }
+}
+
+void ProjectionRuntime::Notify() {
+  std::lock_guard lock(mu_);
+  applied_changed_.notify_all();
+}
+
+std::uint64_t ProjectionRuntime::AppliedPosition() const {
+  std::uint64_t lowest = std::numeric_limits<std::uint64_t>::max();
+  for (const auto& runner : runners_) {
+    lowest = std::min(lowest, runner->applied.load(std::memory_order_acquire));
+  }
+  return runners_.empty() ? 0 : lowest;
+}
+
+bool ProjectionRuntime::WaitFor(std::uint64_t position, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return applied_changed_.wait_for(lock, timeout, [&] { return AppliedPosition() >= position; });
+}
+
+Status ProjectionRuntime::health() const {
+  std::lock_guard lock(mu_);
+  return health_;
+}
+
+Status ProjectionRuntime::Rebuild(eventstore::EventStore& store, ReadModelStore& read_models,
+                                  Projection& projection,
+                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  CHRONICLE_RETURN_IF_ERROR(read_models.Drop(projection.name()));
+  CHRONICLE_RETURN_IF_ERROR(projection.Load({}));
+  const std::uint64_t last = store.LastPosition();
+  DocChanges changes;
+  for (std::uint64_t from = 1; from <= last;) {
+    CHRONICLE_ASSIGN_OR_RETURN(auto batch, store.ReadAll(from, 4096));
+    if (batch.empty()) break;
+    changes.Clear();
+    CHRONICLE_RETURN_IF_ERROR(projection.Apply(batch, changes));
+    CHRONICLE_RETURN_IF_ERROR(read_models.Commit(projection.name(), batch.back().position, changes));
+    from = batch.back().position + 1;
+    if (progress) progress(batch.back().position, last);
+  }
+  return Status::Ok();
+}
+
+}  // namespace chronicle::projections

@@ -1,0 +1,75 @@
+#include "chronicle/projections/records_projection.hpp"
+
+#include <mutex>
+
+#include "chronicle/json/parse.hpp"
+
+namespace chronicle::projections {
+
+Status RecordsProjection::Load(std::span<const std::pair<std::string, std::string>> documents) {
+  std::unique_lock lock(mu_);
+  records_.clear();
+  for (const auto& [stream, text] : documents) {
+    const EntityKind* kind = FindKindByStream(stream);
+    if (kind == nullptr) continue;
+    auto doc = ParseJson(text);
+    if (!doc.ok()) return DataLossError("read model 'records', " + stream + ": corrupt document");
+    RecordView view = ViewFromDocument(*doc);
+    records_[std::string(kind->collection)][view.id] = std::move(view);
+  }
+  return Status::Ok();
+}
+
+Status RecordsProjection::Apply(std::span<const eventstore::RecordedEvent> events,
+                                DocChanges& changes) {
+  std::unique_lock lock(mu_);
+  for (const auto& event : events) {
+    const EntityKind* kind = FindKindByStream(event.stream);
+    if (kind == nullptr) continue;
+    auto& by_id = records_[std::string(kind->collection)];
+    std::string id(RecordIdOfStream(*kind, event.stream));
+    RecordView& view = by_id[id];
+    CHRONICLE_RETURN_IF_ERROR(ApplyToView(*kind, event, view));
+    changes.Put(event.stream, ViewToDocument(view).Dump());
+  }
+  return Status::Ok();
+}
+
+std::optional<RecordView> RecordsProjection::Get(const EntityKind& kind, std::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto c = records_.find(kind.collection);
+  if (c == records_.end()) return std::nullopt;
+  auto it = c->second.find(id);
+  if (it == c->second.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<RecordView> RecordsProjection::List(const EntityKind& kind) const {
+  std::vector<RecordView> out;
+  Read(kind, [&out](const auto& by_id) {
+    out.reserve(by_id.size());
+    for (const auto& [id, view] : by_id) out.push_back(view);
+  });
+  return out;
+}
+
+void RecordsProjection::Read(
+    const EntityKind& kind,
+    const std::function<void(const std::map<std::string, RecordView, std::less<>>&)>& read) const {
+  static const std::map<std::string, RecordView, std::less<>> kEmpty;
+  std::shared_lock lock(mu_);
+  auto c = records_.find(kind.collection);
+  read(c == records_.end() ? kEmpty : c->second);
+}
+
+std::map<std::string, std::string> RecordsProjection::Documents() const {
+  std::shared_lock lock(mu_);
+  std::map<std::string, std::string> out;
+  for (const auto& [collection, by_id] : records_) {
+    const EntityKind* kind = FindKindByCollection(collection);
+    for (const auto& [id, view] : by_id) out[StreamOf(*kind, id)] = ViewToDocument(view).Dump();
+  }
+  return out;
+}
+
+}  // namespace chronicle::projections
