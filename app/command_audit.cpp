@@ -4,6 +4,7 @@
 #include "chronicle/eventstore/verify.hpp"
 #include "cli_flags.hpp"
 #include "commands.hpp"
+#include "data_dir.hpp"
 
 namespace chronicle::app {
 
@@ -27,7 +28,7 @@ int RunAudit(const Args& args) {
     std::fputs(FlagsHelp(usage, specs).c_str(), stdout);
     return 0;
   }
-  auto report = eventstore::VerifyLog(flags->Get("data-dir"), [](std::uint64_t n) {
+  auto report = eventstore::VerifyLog(LogDir(flags->Get("data-dir")), [](std::uint64_t n) {
     std::fprintf(stderr, "verified %llu events...\n", static_cast<unsigned long long>(n));
   });
   if (!report.ok()) {

@@ -1,10 +1,12 @@
 #include <cstdio>
+#include <filesystem>
 
 #include "chronicle/base/hex.hpp"
 #include "chronicle/eventstore/event_store.hpp"
 #include "chronicle/eventstore/verify.hpp"
 #include "cli_flags.hpp"
 #include "commands.hpp"
+#include "data_dir.hpp"
 
 namespace chronicle::app {
 
@@ -22,7 +24,7 @@ int RunBackup(const Args& args) {
     std::fputs(FlagsHelp(usage, specs).c_str(), flags.ok() && flags->help() ? stdout : stderr);
     return flags.ok() && flags->help() ? 0 : 2;
   }
-  auto store = eventstore::EventStore::Open({}, flags->Get("data-dir"));
+  auto store = eventstore::EventStore::Open({}, LogDir(flags->Get("data-dir")));
   if (!store.ok()) {
     std::fprintf(stderr, "chronicle backup: %s\n", store.status().message().c_str());
     if (store.status().code() == StatusCode::kUnavailable) {
@@ -30,12 +32,14 @@ int RunBackup(const Args& args) {
     }
     return 1;
   }
-  if (Status s = (*store)->Backup(flags->Get("to")); !s.ok()) {
+  std::error_code ec;
+  std::filesystem::create_directories(flags->Get("to"), ec);  // the checkpoint makes only the leaf
+  if (Status s = (*store)->Backup(LogDir(flags->Get("to"))); !s.ok()) {
     std::fprintf(stderr, "chronicle backup: %s\n", s.message().c_str());
     return 1;
   }
   store->reset();
-  auto report = eventstore::VerifyLog(flags->Get("to"));
+  auto report = eventstore::VerifyLog(LogDir(flags->Get("to")));
   if (!report.ok()) {
     std::fprintf(stderr, "chronicle backup: the copy does not verify: %s\n",
                  report.status().message().c_str());

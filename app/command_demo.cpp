@@ -6,6 +6,7 @@
 #include "chronicle/eventstore/verify.hpp"
 #include "cli_flags.hpp"
 #include "commands.hpp"
+#include "data_dir.hpp"
 
 namespace chronicle::app {
 namespace {
@@ -30,7 +31,7 @@ int RunDemo(const Args& args) {
     std::fputs(FlagsHelp("chronicle demo --data-dir DIR", specs).c_str(), stdout);
     return flags.ok() ? 0 : 2;
   }
-  const std::string dir = flags->Get("data-dir");
+  const std::string dir = LogDir(flags->Get("data-dir")).string();
   auto opened = eventstore::EventStore::Open({}, dir);
   if (!opened.ok()) {
     std::fprintf(stderr, "chronicle demo: %s\n", opened.status().message().c_str());

@@ -11,5 +11,6 @@ using Args = std::vector<std::string_view>;
 int RunAudit(const Args& args);
 int RunBackup(const Args& args);
 int RunDemo(const Args& args);
+int RunServe(const Args& args);
 
 }  // namespace chronicle::app

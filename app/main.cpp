@@ -15,6 +15,7 @@ commands:
   audit verify   walk the event log and check its hash chain
   backup         take an online, consistent copy of a data dir
   demo           a short tour of the event log
+  serve          run the HTTP/WebSocket server
 Run 'chronicle COMMAND --help' for the flags of one command.
 )";
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (command == "audit") return RunAudit(args);
   if (command == "backup") return RunBackup(args);
   if (command == "demo") return RunDemo(args);
+  if (command == "serve") return RunServe(args);
   std::fprintf(stderr, "chronicle: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

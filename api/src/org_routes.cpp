@@ -218,12 +218,12 @@ Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
   auto created = Execute<UserAggregate>(c, ctx.directory.users(), id, true,
                                         [&](const auto&) { return domain::user::Command{cmd}; });
   if (!created.ok() || !status || *status != "disabled") return created;
-  return Execute<UserAggregate>(c, ctx.directory.users(), id, false, [&](const auto&) {
-           return domain::user::Command{domain::user::Disable{}};
-         }).status().ok()
-             ? Execute<UserAggregate>(c, ctx.directory.users(), id, false,
-                                      [&](const auto&) { return domain::user::Command{domain::user::Disable{}}; })
-             : created;
+  // Created disabled: a second event, answered with the final state.
+  auto disabled = Execute<UserAggregate>(c, ctx.directory.users(), id, false, [](const auto&) {
+    return domain::user::Command{domain::user::Disable{}};
+  });
+  if (disabled.ok()) disabled->status = 201;
+  return disabled;
 }
 
 Result<Response> UpdateUser(ApiContext& ctx, const Request& request, const std::string& id) {

@@ -66,8 +66,9 @@ Status ValidateUsername(std::string_view username) {
 }
 
 Status ValidatePassword(std::string_view password) {
-  if (password.size() < 8) return FieldError("password", "password needs at least 8 characters");
-  if (password.size() > 128) return FieldError("password", "password is longer than 128 characters");
+  const std::size_t length = Utf8Length(password);
+  if (length < 8) return FieldError("password", "password needs at least 8 characters");
+  if (length > 128) return FieldError("password", "password is longer than 128 characters");
   return Status::Ok();
 }
 
@@ -77,7 +78,7 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
       Overloaded{
           [&](const Create& c) -> Result<std::vector<Event>> {
             if (state.exists) return AlreadyExistsError("user " + c.id + " already exists");
-            CHRONICLE_RETURN_IF_ERROR(ValidateUsername(c.username));
+            if (!c.system_account) CHRONICLE_RETURN_IF_ERROR(ValidateUsername(c.username));
             if (c.username_taken) return AlreadyExistsError("username " + c.username + " is taken");
             CHRONICLE_RETURN_IF_ERROR(ValidateName(c.profile.name));
             CHRONICLE_RETURN_IF_ERROR(ValidateGender(c.profile.gender));

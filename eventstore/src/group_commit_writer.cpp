@@ -65,6 +65,11 @@ Hash GroupCommitWriter::head_hash() const {
   return head_hash_;
 }
 
+LogHead GroupCommitWriter::head() const {
+  std::lock_guard lock(head_mu_);
+  return {last_position_.load(std::memory_order_acquire), head_hash_};
+}
+
 std::size_t GroupCommitWriter::Submit(AppendRequest request) {
   {
     std::lock_guard lock(mu_);
@@ -149,13 +154,13 @@ void GroupCommitWriter::Commit(std::vector<AppendRequest>& requests) {
       last_recorded_at_ns_ = group.recorded_at_ns;
       if (head_cache_.size() + group.stream_heads.size() > kHeadCacheStreams) head_cache_.clear();
       for (auto& [stream, version] : group.stream_heads) head_cache_[stream] = version;
-      {
-        std::lock_guard lock(head_mu_);
-        head_hash_ = group.previous_hash;
-      }
       groups_.fetch_add(1, std::memory_order_relaxed);
       events_.fetch_add(group.events.size(), std::memory_order_relaxed);
-      last_position_.store(group.next_position - 1, std::memory_order_release);
+      {
+        std::lock_guard lock(head_mu_);  // hash and position move together
+        head_hash_ = group.previous_hash;
+        last_position_.store(group.next_position - 1, std::memory_order_release);
+      }
       on_commit_(std::make_shared<const std::vector<RecordedEvent>>(std::move(group.events)));
     }
   }

@@ -49,6 +49,7 @@ class GroupCommitWriter {
     return last_position_.load(std::memory_order_acquire);
   }
   [[nodiscard]] Hash head_hash() const;
+  [[nodiscard]] LogHead head() const;
   [[nodiscard]] WriterStats stats() const {
     return {groups_.load(std::memory_order_relaxed), events_.load(std::memory_order_relaxed)};
   }

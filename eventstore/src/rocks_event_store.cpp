@@ -94,6 +94,7 @@ class RocksEventStore final : public EventStore {
   [[nodiscard]] std::uint64_t LastPosition() const override { return writer_.last_position(); }
   [[nodiscard]] Hash HeadHash() const override { return writer_.head_hash(); }
   [[nodiscard]] WriterStats Stats() const override { return writer_.stats(); }
+  [[nodiscard]] LogHead Head() const override { return writer_.head(); }
 
   Result<std::optional<std::uint64_t>> StreamVersion(std::string_view stream) override {
     return log_->StreamHead(stream);

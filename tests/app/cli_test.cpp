@@ -36,10 +36,12 @@ class CliTest : public chronicle::testing::EventStoreTest {
     }
     store_.reset();
   }
+  // The fixture's log sits at ROOT/log: ROOT is a data dir.
+  std::string DataDir() const { return dir_.path().parent_path().string(); }
 };
 
 TEST_F(CliTest, AuditVerifyPrintsCountAndHeadHash) {
-  auto r = RunChronicle("audit verify --data-dir " + dir_.path().string());
+  auto r = RunChronicle("audit verify --data-dir " + DataDir());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.rfind("ok 30 events, head ", 0), 0u) << r.out;
   EXPECT_EQ(r.out.size(), std::string("ok 30 events, head ").size() + 64 + 1);
@@ -66,7 +68,7 @@ TEST_F(CliTest, AuditVerifyNamesTheFlippedPositionAndExitsOne) {
     batch.Put((*log)->log_cf(), eventstore::codec::LogKey(12), raw);
     ASSERT_TRUE((*log)->Write(batch, true).ok());
   }
-  auto r = RunChronicle("audit verify --data-dir " + dir_.path().string());
+  auto r = RunChronicle("audit verify --data-dir " + DataDir());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("position 12:"), std::string::npos) << r.out;
 }
@@ -83,7 +85,7 @@ TEST_F(CliTest, BackupWritesAVerifiedCopy) {
 TEST_F(CliTest, DataDirFromEnvironment) {
   auto r = RunChronicle("audit verify");  // no flag: falls back to the variable
   EXPECT_NE(r.exit_code, 0);
-  setenv("CHRONICLE_DATA_DIR", dir_.path().c_str(), 1);
+  setenv("CHRONICLE_DATA_DIR", DataDir().c_str(), 1);
   auto with_env = RunChronicle("audit verify");
   unsetenv("CHRONICLE_DATA_DIR");
   EXPECT_EQ(with_env.exit_code, 0) << with_env.out;

@@ -405,10 +405,6 @@ TEST(UserPasswordTest, ValidatePasswordLengthRules) {
 }
 
 TEST(UserPasswordTest, ValidatePasswordCountsCharactersNotBytes) {
-  GTEST_SKIP() << "BUG: ValidatePassword counts bytes (password.size()), while its messages and "
-                  "the domain's rule (text.hpp: length limits count characters, not bytes) say "
-                  "characters: 7 Chinese characters (21 bytes) pass the 8-character minimum and "
-                  "43 (129 bytes) fail the 128-character maximum";
   ExpectFieldError(user::ValidatePassword(Repeat("密", 7)), "password");
   EXPECT_TRUE(user::ValidatePassword(Repeat("密", 8)).ok());
   EXPECT_TRUE(user::ValidatePassword(Repeat("密", 128)).ok());

@@ -66,6 +66,9 @@ struct Create {
   std::string password_hash;  // already hashed by the caller (Argon2id)
   Profile profile;
   bool username_taken = false;
+  // The built-in administrator created on first start is named "admin",
+  // not a mobile number.
+  bool system_account = false;
   References refs;
 };
 struct Update {

@@ -46,6 +46,12 @@ struct AppendResult {
 
 using AppendCallback = std::function<void(Result<AppendResult>)>;
 
+// The end of the log: a position and the hash of the record there, read together.
+struct LogHead {
+  std::uint64_t position = 0;
+  Hash hash{};
+};
+
 // Counters of the single writer since open.
 struct WriterStats {
   std::uint64_t groups = 0;  // WriteBatches written (one fsync each in kSync)
@@ -95,6 +101,8 @@ class EventStore {
   [[nodiscard]] virtual std::uint64_t LastPosition() const = 0;
   // The hash of the last committed record (zeros for an empty log).
   [[nodiscard]] virtual Hash HeadHash() const = 0;
+  // Position and hash of the last record, consistent with each other.
+  [[nodiscard]] virtual LogHead Head() const = 0;
   [[nodiscard]] virtual WriterStats Stats() const = 0;
   // The last version of `stream`; nullopt when it has no events.
   virtual Result<std::optional<std::uint64_t>> StreamVersion(std::string_view stream) = 0;

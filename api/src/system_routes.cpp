@@ -1,0 +1,66 @@
+// Liveness, readiness, metrics, the OpenAPI document, the permission list
+// and the log's head hash for auditors.
+#include "chronicle/base/hex.hpp"
+#include "routes.hpp"
+
+namespace chronicle::api {
+
+void AddSystemRoutes(Router& router, ApiContext& ctx) {
+  using P = const PathParams&;
+  using R = const Request&;
+  router.Add("GET", "/healthz", [](R, P) {
+    Json out = Json::MakeObject();
+    out.Set("status", "ok");
+    return JsonResponse(200, out);
+  });
+  router.Add("GET", "/readyz", [&ctx](R, P) {
+    const std::uint64_t applied = ctx.runtime.AppliedPosition();
+    const bool ready = ctx.runtime.health().ok() && applied >= ctx.ready_position;
+    Json out = Json::MakeObject();
+    out.Set("status", ready ? "ready" : "not_ready");
+    out.Set("applied_position", static_cast<std::int64_t>(applied));
+    out.Set("last_position", static_cast<std::int64_t>(ctx.store.LastPosition()));
+    return JsonResponse(ready ? 200 : 503, out);
+  });
+  router.Add("GET", "/metrics", [&ctx](R, P) {
+    const auto last = static_cast<double>(ctx.store.LastPosition());
+    const auto applied = static_cast<double>(ctx.runtime.AppliedPosition());
+    const auto stats = ctx.store.Stats();
+    Response r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = ctx.metrics.Render({{"chronicle_log_last_position", last},
+                                 {"chronicle_projection_lag_events", last - applied},
+                                 {"chronicle_log_group_commits_total", static_cast<double>(stats.groups)},
+                                 {"chronicle_log_events_appended_total", static_cast<double>(stats.events)}});
+    return r;
+  });
+  router.Add("GET", "/api/openapi.json", [&ctx](R, P) {
+    Response r;
+    r.body = ctx.openapi_json;
+    return r;
+  });
+  router.Add("GET", "/api/v1/permissions", Fallible([&ctx](R r, P) -> Result<Response> {
+               CHRONICLE_RETURN_IF_ERROR(Authenticate(ctx, r).status());
+               Json items = Json::MakeArray();
+               for (const auto& p : domain::AllPermissions()) {
+                 Json item = Json::MakeObject();
+                 item.Set("name", std::string(p.name));
+                 item.Set("description", std::string(p.description));
+                 items.Push(std::move(item));
+               }
+               Json out = Json::MakeObject();
+               out.Set("items", std::move(items));
+               return JsonResponse(200, out);
+             }));
+  router.Add("GET", "/api/v1/audit/head", Fallible([&ctx](R r, P) -> Result<Response> {
+               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
+               CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "audit.read"));
+               const eventstore::LogHead head = ctx.store.Head();
+               Json out = Json::MakeObject();
+               out.Set("position", static_cast<std::int64_t>(head.position));
+               out.Set("hash", HexEncode(head.hash));
+               return JsonResponse(200, out);
+             }));
+}
+
+}  // namespace chronicle::api

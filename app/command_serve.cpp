@@ -1,0 +1,103 @@
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "chronicle/api/application.hpp"
+#include "cli_flags.hpp"
+#include "commands.hpp"
+
+namespace chronicle::app {
+namespace {
+
+Result<api::ServerOptions> ParseListen(const std::string& listen, api::ServerOptions options) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return InvalidArgumentError("--listen must be HOST:PORT");
+  options.host = listen.substr(0, colon);
+  try {
+    const int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    options.port = static_cast<std::uint16_t>(port);
+  } catch (const std::exception&) {
+    return InvalidArgumentError("--listen has a bad port: " + listen);
+  }
+  return options;
+}
+
+}  // namespace
+
+// chronicle serve --data-dir DIR --listen HOST:PORT
+int RunServe(const Args& args) {
+  const std::vector<FlagSpec> specs = {
+      {"data-dir", "CHRONICLE_DATA_DIR", "./data", "the data directory (created if missing)"},
+      {"listen", "CHRONICLE_LISTEN", "127.0.0.1:8080", "address to serve on; port 0 picks a free one"},
+      {"admin-password", "CHRONICLE_ADMIN_PASSWORD", "",
+       "first start only: the password of 'admin' (default: generated and logged once)"},
+      {"durability", "CHRONICLE_DURABILITY", "sync",
+       "sync: fsync every commit (group commit); async: WAL without fsync"},
+      {"threads", "CHRONICLE_THREADS", "0", "I/O threads (0: one per core)"},
+      {"workers", "CHRONICLE_WORKERS", "8", "handler threads (storage, password hashing)"},
+      {"body-limit", "CHRONICLE_BODY_LIMIT", "1048576", "largest request body in bytes"},
+      {"argon2-memory-kib", "CHRONICLE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost"},
+  };
+  const char* usage = "chronicle serve [--data-dir DIR] [--listen HOST:PORT]";
+  auto flags = Flags::Parse(specs, args);
+  if (!flags.ok() || flags->help()) {
+    if (!flags.ok()) std::fprintf(stderr, "chronicle serve: %s\n", flags.status().message().c_str());
+    std::fputs(FlagsHelp(usage, specs).c_str(), flags.ok() ? stdout : stderr);
+    return flags.ok() ? 0 : 2;
+  }
+  api::ApplicationOptions options;
+  options.data_dir = flags->Get("data-dir");
+  options.admin_password = flags->Get("admin-password");
+  const std::string durability = flags->Get("durability");
+  if (durability != "sync" && durability != "async") {
+    std::fprintf(stderr, "chronicle serve: --durability must be sync or async\n");
+    return 2;
+  }
+  options.durability =
+      durability == "sync" ? eventstore::Durability::kSync : eventstore::Durability::kAsync;
+  try {
+    options.server.threads = static_cast<unsigned>(std::stoul(flags->Get("threads")));
+    options.workers = static_cast<unsigned>(std::stoul(flags->Get("workers")));
+    options.server.body_limit = std::stoul(flags->Get("body-limit"));
+    options.argon2_memory_kib = static_cast<std::uint32_t>(std::stoul(flags->Get("argon2-memory-kib")));
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "chronicle serve: numeric flags need numbers\n");
+    return 2;
+  }
+  auto server = ParseListen(flags->Get("listen"), options.server);
+  if (!server.ok()) {
+    std::fprintf(stderr, "chronicle serve: %s\n", server.status().message().c_str());
+    return 2;
+  }
+  options.server = *server;
+
+  // Signals are taken synchronously by this thread; every other thread
+  // (started below) inherits the block.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  spdlog::flush_on(spdlog::level::info);
+  auto app = api::Application::Start(options);
+  if (!app.ok()) {
+    spdlog::error("cannot start: {}", app.status().ToString());
+    return 1;
+  }
+  if (!(*app)->generated_admin_password().empty()) {
+    spdlog::warn("first start: created user 'admin' with password {} (shown once; change it)",
+                 (*app)->generated_admin_password());
+  }
+  spdlog::info("listening on {}:{}", options.server.host, (*app)->port());
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("signal {}: finishing in-flight requests", signal);
+  (*app)->Stop(std::chrono::seconds(10));
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace chronicle::app
