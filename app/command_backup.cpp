@@ -24,10 +24,15 @@ int RunBackup(const Args& args) {
     std::fputs(FlagsHelp(usage, specs).c_str(), flags.ok() && flags->help() ? stdout : stderr);
     return flags.ok() && flags->help() ? 0 : 2;
   }
+  // Never create an empty log here: a mistyped path must fail, not "succeed".
+  if (!std::filesystem::exists(LogDir(flags->Get("data-dir")) / "CURRENT")) {
+    std::fprintf(stderr, "chronicle backup: no event log in %s\n", flags->Get("data-dir").c_str());
+    return 1;
+  }
   auto store = eventstore::EventStore::Open({}, LogDir(flags->Get("data-dir")));
   if (!store.ok()) {
     std::fprintf(stderr, "chronicle backup: %s\n", store.status().message().c_str());
-    if (store.status().code() == StatusCode::kUnavailable) {
+    if (store.status().message().find("in use by another process") != std::string::npos) {
       std::fprintf(stderr, "a running server owns this data dir: back it up through the server\n");
     }
     return 1;

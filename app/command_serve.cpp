@@ -30,7 +30,8 @@ Result<api::ServerOptions> ParseListen(const std::string& listen, api::ServerOpt
 int RunServe(const Args& args) {
   const std::vector<FlagSpec> specs = {
       {"data-dir", "CHRONICLE_DATA_DIR", "./data", "the data directory (created if missing)"},
-      {"listen", "CHRONICLE_LISTEN", "127.0.0.1:8080", "address to serve on; port 0 picks a free one"},
+      {"listen", "CHRONICLE_LISTEN", "127.0.0.1:8080",
+       "address to serve on; port 0 picks a free one"},
       {"admin-password", "CHRONICLE_ADMIN_PASSWORD", "",
        "first start only: the password of 'admin' (default: generated and logged once)"},
       {"durability", "CHRONICLE_DURABILITY", "sync",
@@ -43,7 +44,8 @@ int RunServe(const Args& args) {
   const char* usage = "chronicle serve [--data-dir DIR] [--listen HOST:PORT]";
   auto flags = Flags::Parse(specs, args);
   if (!flags.ok() || flags->help()) {
-    if (!flags.ok()) std::fprintf(stderr, "chronicle serve: %s\n", flags.status().message().c_str());
+    if (!flags.ok())
+      std::fprintf(stderr, "chronicle serve: %s\n", flags.status().message().c_str());
     std::fputs(FlagsHelp(usage, specs).c_str(), flags.ok() ? stdout : stderr);
     return flags.ok() ? 0 : 2;
   }
@@ -61,7 +63,8 @@ int RunServe(const Args& args) {
     options.server.threads = static_cast<unsigned>(std::stoul(flags->Get("threads")));
     options.workers = static_cast<unsigned>(std::stoul(flags->Get("workers")));
     options.server.body_limit = std::stoul(flags->Get("body-limit"));
-    options.argon2_memory_kib = static_cast<std::uint32_t>(std::stoul(flags->Get("argon2-memory-kib")));
+    options.argon2_memory_kib =
+        static_cast<std::uint32_t>(std::stoul(flags->Get("argon2-memory-kib")));
   } catch (const std::exception&) {
     std::fprintf(stderr, "chronicle serve: numeric flags need numbers\n");
     return 2;

@@ -54,7 +54,8 @@ Response JsonResponse(unsigned status, const Json& body) {
 }
 
 Response RecordResponse(unsigned status, const projections::EntityKind& kind,
-                        const projections::RecordView& view, std::optional<std::uint64_t> position) {
+                        const projections::RecordView& view,
+                        std::optional<std::uint64_t> position) {
   Response r = JsonResponse(status, projections::RenderRecord(kind, view));
   r.SetHeader("ETag", "\"" + std::to_string(view.version) + "\"");
   if (position) r.SetHeader("X-Position", std::to_string(*position));
@@ -99,7 +100,8 @@ eventstore::EventMetadata MetadataOf(const Caller& caller, const Request& reques
   eventstore::EventMetadata m;
   m.actor = caller.principal.user_id;
   auto correlation = request.Header("x-request-id");
-  m.correlation_id = correlation ? std::string(*correlation) : NewUuidV7(NowNs() / 1'000'000).ToString();
+  m.correlation_id =
+      correlation ? std::string(*correlation) : NewUuidV7(NowNs() / 1'000'000).ToString();
   return m;
 }
 

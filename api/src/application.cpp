@@ -55,7 +55,8 @@ class ApplicationImpl final : public Application {
     std::filesystem::create_directories(options_.data_dir);
     eventstore::Options store_options;
     store_options.durability = options_.durability;
-    CHRONICLE_ASSIGN_OR_RETURN(store_, eventstore::EventStore::Open(store_options, options_.data_dir / "log"));
+    CHRONICLE_ASSIGN_OR_RETURN(
+        store_, eventstore::EventStore::Open(store_options, options_.data_dir / "log"));
     CHRONICLE_ASSIGN_OR_RETURN(read_models_,
                                projections::ReadModelStore::Open(options_.data_dir / "readmodels"));
     runtime_ = std::make_unique<projections::ProjectionRuntime>(*store_, *read_models_);
@@ -63,25 +64,28 @@ class ApplicationImpl final : public Application {
     const std::uint64_t ready_position = store_->LastPosition();
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(records_));
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(history_));
-    ctx_ = std::make_unique<ApiContext>(ApiContext{*store_, *runtime_, records_, history_, *directory_,
-                                                   hasher_, tokens_, login_by_username_,
-                                                   login_by_address_, metrics_,
-                                                   std::string(OpenApiDocument()), ready_position});
+    ctx_ = std::make_unique<ApiContext>(ApiContext{
+        *store_, *runtime_, records_, history_, *directory_, hasher_, tokens_, login_by_username_,
+        login_by_address_, metrics_, std::string(OpenApiDocument()), ready_position});
     if (store_->LastPosition() == 0) CHRONICLE_RETURN_IF_ERROR(Bootstrap());
     AddSystemRoutes(router_, *ctx_);
     AddAuthRoutes(router_, *ctx_);
     AddRecordRoutes(router_, *ctx_);
     AddOrgRoutes(router_, *ctx_);
     hub_ = std::make_shared<StreamHub>(*ctx_);
-    CHRONICLE_ASSIGN_OR_RETURN(
-        server_, Server::Start(options_.server,
-                               [this](Request r, Respond respond) { Dispatch(std::move(r), std::move(respond)); },
-                               hub_));
+    CHRONICLE_ASSIGN_OR_RETURN(server_, Server::Start(
+                                            options_.server,
+                                            [this](Request r, Respond respond) {
+                                              Dispatch(std::move(r), std::move(respond));
+                                            },
+                                            hub_));
     return Status::Ok();
   }
 
   [[nodiscard]] std::uint16_t port() const override { return server_ ? server_->port() : 0; }
-  [[nodiscard]] std::string generated_admin_password() const override { return generated_password_; }
+  [[nodiscard]] std::string generated_admin_password() const override {
+    return generated_password_;
+  }
 
   void Stop(std::chrono::milliseconds grace) override {
     if (stopped_) return;
@@ -98,15 +102,15 @@ class ApplicationImpl final : public Application {
     eventstore::EventMetadata system{"system", "bootstrap", ""};
     auto id = [] { return NewUuidV7(NowNs() / 1'000'000).ToString(); };
     const std::string top = id();
-    CHRONICLE_RETURN_IF_ERROR(
-        RunCommand<DepartmentAggregate>(*store_, projections::StreamOf(directory_->departments(), top),
-                                        std::nullopt,
-                                        [&](const auto&) {
-                                          return domain::department::Command{
-                                              domain::department::Create{top, "办公室", "", 0, false, false}};
-                                        },
-                                        system)
-            .status());
+    CHRONICLE_RETURN_IF_ERROR(RunCommand<DepartmentAggregate>(
+                                  *store_, projections::StreamOf(directory_->departments(), top),
+                                  std::nullopt,
+                                  [&](const auto&) {
+                                    return domain::department::Command{domain::department::Create{
+                                        top, "办公室", "", 0, false, false}};
+                                  },
+                                  system)
+                                  .status());
     const std::string admin_role = id();
     auto role = [&](const std::string& role_id, std::string name, std::vector<std::string> perms,
                     domain::DataScope scope, bool builtin) {
@@ -120,22 +124,20 @@ class ApplicationImpl final : public Application {
           .status();
     };
     auto sales = [](std::string_view p) {
-      return p.starts_with("lead.") || p.starts_with("customer.") || p.starts_with("opportunity.") ||
-             p == "contract.read" || p == "contract.create" || p == "contract.update" ||
-             p.starts_with("receivable.") || p == "dashboard.read" || p == "department.read" ||
-             p == "user.read";
+      return p.starts_with("lead.") || p.starts_with("customer.") ||
+             p.starts_with("opportunity.") || p == "contract.read" || p == "contract.create" ||
+             p == "contract.update" || p.starts_with("receivable.") || p == "dashboard.read" ||
+             p == "department.read" || p == "user.read";
     };
     CHRONICLE_RETURN_IF_ERROR(role(admin_role, "超级管理员",
                                    PermissionsWhere([](std::string_view) { return true; }),
                                    domain::DataScope::kAll, true));
-    CHRONICLE_RETURN_IF_ERROR(role(id(), "销售员",
-                                   PermissionsWhere([&](std::string_view p) {
+    CHRONICLE_RETURN_IF_ERROR(role(id(), "销售员", PermissionsWhere([&](std::string_view p) {
                                      return sales(p) && p != "customer.delete" &&
                                             p != "customer.export" && p != "customer.import";
                                    }),
                                    domain::DataScope::kSelf, false));
-    CHRONICLE_RETURN_IF_ERROR(role(id(), "销售经理",
-                                   PermissionsWhere([&](std::string_view p) {
+    CHRONICLE_RETURN_IF_ERROR(role(id(), "销售经理", PermissionsWhere([&](std::string_view p) {
                                      return sales(p) || p == "contract.approve";
                                    }),
                                    domain::DataScope::kDepartmentAndChildren, false));
@@ -157,9 +159,9 @@ class ApplicationImpl final : public Application {
     create.profile = {"系统管理员", "unknown", "", top, "", "", {admin_role}};
     create.system_account = true;
     CHRONICLE_RETURN_IF_ERROR(
-        RunCommand<UserAggregate>(*store_, projections::StreamOf(directory_->users(), admin),
-                                  std::nullopt, [&](const auto&) { return domain::user::Command{create}; },
-                                  system)
+        RunCommand<UserAggregate>(
+            *store_, projections::StreamOf(directory_->users(), admin), std::nullopt,
+            [&](const auto&) { return domain::user::Command{create}; }, system)
             .status());
     runtime_->WaitFor(store_->LastPosition(), std::chrono::seconds(10));
     return Status::Ok();
@@ -176,8 +178,8 @@ class ApplicationImpl final : public Application {
                          ? ProblemResponse(405, "method_not_allowed", "method not allowed here")
                          : ProblemResponse(404, "not_found", "no such resource: " + request.path);
         } else if (auto key = request.Header("idempotency-key"); key && request.method == "POST") {
-          const std::string scope = std::string(request.Header("authorization").value_or("")) + "\n" +
-                                    request.path + "\n" + std::string(*key);
+          const std::string scope = std::string(request.Header("authorization").value_or("")) +
+                                    "\n" + request.path + "\n" + std::string(*key);
           response = idempotency_.Run(scope, request.body,
                                       [&] { return (*match.handler)(request, match.params); });
         } else {

@@ -15,13 +15,18 @@ Result<Response> Login(ApiContext& ctx, const Request& request) {
   const std::int64_t now = NowNs();
   const std::string address_key = "addr:" + request.remote_address;
   const std::string user_key = "user:" + username;
-  if (ctx.login_by_username.Blocked(user_key, now) || ctx.login_by_address.Blocked(address_key, now)) {
+  if (ctx.login_by_username.Blocked(user_key, now) ||
+      ctx.login_by_address.Blocked(address_key, now)) {
     return ResourceExhaustedError("too many failed logins; try again later");
   }
   auto user = ctx.directory.FindUserByUsername(username);
   const std::string hash = user ? domain::payload::String(user->snapshot, "password_hash") : "";
   // Verify even for unknown users, so timing does not reveal which exist.
-  const bool password_ok = ctx.hasher.Verify(hash.empty() ? "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA" : hash, password) && user;
+  const bool password_ok =
+      ctx.hasher.Verify(
+          hash.empty() ? "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA" : hash,
+          password) &&
+      user;
   if (!password_ok) {
     ctx.login_by_username.Fail(user_key, now);
     ctx.login_by_address.Fail(address_key, now);
@@ -57,7 +62,8 @@ Result<Response> Me(ApiContext& ctx, const Request& request) {
 
 Result<Response> ChangePassword(ApiContext& ctx, const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
-  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"old_password", "new_password"}));
+  CHRONICLE_ASSIGN_OR_RETURN(Body body,
+                             Body::Parse(request.body, {"old_password", "new_password"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string old_password, body.RequiredString("old_password"));
   CHRONICLE_ASSIGN_OR_RETURN(std::string new_password, body.RequiredString("new_password"));
   auto user = ctx.records.Get(ctx.directory.users(), caller.principal.user_id);
@@ -72,12 +78,12 @@ Result<Response> ChangePassword(ApiContext& ctx, const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(std::string hash, ctx.hasher.Hash(new_password));
   CHRONICLE_ASSIGN_OR_RETURN(
       auto outcome,
-      RunCommand<UserAggregate>(ctx.store, projections::StreamOf(ctx.directory.users(), user->id),
-                                std::nullopt,
-                                [&](const auto&) {
-                                  return domain::user::Command{domain::user::SetPassword{hash, false}};
-                                },
-                                MetadataOf(caller, request)));
+      RunCommand<UserAggregate>(
+          ctx.store, projections::StreamOf(ctx.directory.users(), user->id), std::nullopt,
+          [&](const auto&) {
+            return domain::user::Command{domain::user::SetPassword{hash, false}};
+          },
+          MetadataOf(caller, request)));
   Response r;
   r.status = 204;
   r.SetHeader("X-Position", std::to_string(outcome.position));

@@ -3,7 +3,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
-
 #include <thread>
 #include <vector>
 
@@ -58,7 +57,8 @@ class BeastServer final : public Server {
   explicit BeastServer(unsigned threads) : ioc_(static_cast<int>(threads)) {}
   ~BeastServer() override { Stop(std::chrono::milliseconds(0)); }
 
-  Status Bind(const ServerOptions& options, RequestHandler handler, std::shared_ptr<WsAcceptor> ws) {
+  Status Bind(const ServerOptions& options, RequestHandler handler,
+              std::shared_ptr<WsAcceptor> ws) {
     context_.options = options;
     context_.handler = std::move(handler);
     context_.ws = std::move(ws);

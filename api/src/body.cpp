@@ -28,7 +28,8 @@ Result<std::string> Body::RequiredString(std::string_view field) const {
   if (v == nullptr || v->is_null()) {
     return FieldError(std::string(field), std::string(field) + " is required");
   }
-  if (!v->is_string()) return FieldError(std::string(field), std::string(field) + " must be a string");
+  if (!v->is_string())
+    return FieldError(std::string(field), std::string(field) + " must be a string");
   return v->as_string();
 }
 
@@ -36,18 +37,21 @@ Result<std::optional<std::string>> Body::OptionalString(std::string_view field) 
   const Json* v = json_.Find(field);
   if (v == nullptr) return std::optional<std::string>();
   if (v->is_null()) return std::optional<std::string>(std::string());
-  if (!v->is_string()) return FieldError(std::string(field), std::string(field) + " must be a string");
+  if (!v->is_string())
+    return FieldError(std::string(field), std::string(field) + " must be a string");
   return std::optional<std::string>(v->as_string());
 }
 
 Result<std::optional<std::int64_t>> Body::OptionalInt(std::string_view field) const {
   const Json* v = json_.Find(field);
   if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
-  if (!v->is_int()) return FieldError(std::string(field), std::string(field) + " must be an integer");
+  if (!v->is_int())
+    return FieldError(std::string(field), std::string(field) + " must be an integer");
   return std::optional<std::int64_t>(v->as_int());
 }
 
-Result<std::optional<std::vector<std::string>>> Body::OptionalStrings(std::string_view field) const {
+Result<std::optional<std::vector<std::string>>> Body::OptionalStrings(
+    std::string_view field) const {
   const Json* v = json_.Find(field);
   if (v == nullptr) return std::optional<std::vector<std::string>>();
   if (!v->is_array()) {

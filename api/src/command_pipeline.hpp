@@ -17,18 +17,20 @@
 namespace chronicle::api {
 
 // Binds one domain aggregate namespace for the pipeline.
-#define CHRONICLE_BIND_AGGREGATE(Name, ns)                                                 \
-  struct Name {                                                                            \
-    using State = domain::ns::State;                                                       \
-    using Command = domain::ns::Command;                                                   \
-    using Event = domain::ns::Event;                                                       \
-    static auto Decide(const State& s, const Command& c, std::int64_t now) {               \
-      return domain::ns::Decide(s, c, now);                                                \
-    }                                                                                      \
+#define CHRONICLE_BIND_AGGREGATE(Name, ns)                                                       \
+  struct Name {                                                                                  \
+    using State = domain::ns::State;                                                             \
+    using Command = domain::ns::Command;                                                         \
+    using Event = domain::ns::Event;                                                             \
+    static auto Decide(const State& s, const Command& c, std::int64_t now) {                     \
+      return domain::ns::Decide(s, c, now);                                                      \
+    }                                                                                            \
     static State Evolve(State s, const Event& e) { return domain::ns::Evolve(std::move(s), e); } \
-    static auto Decode(std::string_view type, const Json& p) { return domain::ns::DecodeEvent(type, p); } \
-    static Json Encode(const Event& e) { return domain::ns::EncodeEvent(e); }             \
-    static std::string_view Type(const Event& e) { return domain::ns::EventType(e); }      \
+    static auto Decode(std::string_view type, const Json& p) {                                   \
+      return domain::ns::DecodeEvent(type, p);                                                   \
+    }                                                                                            \
+    static Json Encode(const Event& e) { return domain::ns::EncodeEvent(e); }                    \
+    static std::string_view Type(const Event& e) { return domain::ns::EventType(e); }            \
   }
 CHRONICLE_BIND_AGGREGATE(DepartmentAggregate, department);
 CHRONICLE_BIND_AGGREGATE(UserAggregate, user);
@@ -74,7 +76,8 @@ Result<Loaded<Aggregate>> LoadAggregate(eventstore::EventStore& store, const std
 template <class Aggregate>
 Result<CommandOutcome> RunCommand(
     eventstore::EventStore& store, const std::string& stream, std::optional<std::uint64_t> if_match,
-    const std::function<Result<typename Aggregate::Command>(const typename Aggregate::State&)>& make,
+    const std::function<Result<typename Aggregate::Command>(const typename Aggregate::State&)>&
+        make,
     const eventstore::EventMetadata& metadata) {
   for (int attempt = 0;; ++attempt) {
     CHRONICLE_ASSIGN_OR_RETURN(auto loaded, LoadAggregate<Aggregate>(store, stream));
@@ -85,7 +88,8 @@ Result<CommandOutcome> RunCommand(
           .WithCurrentVersion(current);
     }
     CHRONICLE_ASSIGN_OR_RETURN(auto command, make(loaded.state));
-    CHRONICLE_ASSIGN_OR_RETURN(auto events, Aggregate::Decide(loaded.state, command, NowNs() / 1'000'000));
+    CHRONICLE_ASSIGN_OR_RETURN(auto events,
+                               Aggregate::Decide(loaded.state, command, NowNs() / 1'000'000));
     if (events.empty()) {
       return CommandOutcome{loaded.last_position, loaded.version.value_or(0), false};
     }

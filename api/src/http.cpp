@@ -62,8 +62,9 @@ bool ParseTarget(std::string_view target, Request& request) {
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
     std::string key = PercentDecode(pair.substr(0, eq), true, &ok);
-    std::string value =
-        eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), true, &ok);
+    std::string value = eq == std::string_view::npos
+                            ? std::string()
+                            : PercentDecode(pair.substr(eq + 1), true, &ok);
     request.query.emplace(std::move(key), std::move(value));
   }
   return ok;

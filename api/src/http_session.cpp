@@ -38,10 +38,10 @@ void HttpSession::DoRead() {
   // The first read of a keep-alive connection may idle; once bytes arrive the
   // request deadline applies (set again in OnRead is not possible mid-read,
   // so the shorter of the two bounds a slow client).
-  stream_.expires_after(buffer_.size() > 0 ? context_.options.read_timeout
-                                           : std::min<std::chrono::seconds>(
-                                                 context_.options.idle_timeout,
-                                                 context_.options.read_timeout * 4));
+  stream_.expires_after(buffer_.size() > 0
+                            ? context_.options.read_timeout
+                            : std::min<std::chrono::seconds>(context_.options.idle_timeout,
+                                                             context_.options.read_timeout * 4));
   reading_ = true;
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
@@ -99,12 +99,14 @@ void HttpSession::Handle(http::request<http::string_body> message) {
   const bool keep_alive = message.keep_alive();
   const unsigned version = message.version();
   ++context_.busy;
-  context_.handler(std::move(request), [self = shared_from_this(), keep_alive, version](Response r) {
-    net::post(self->stream_.get_executor(), [self, r = std::move(r), keep_alive, version]() mutable {
-      --self->context_.busy;
-      self->Send(std::move(r), keep_alive, version);
-    });
-  });
+  context_.handler(std::move(request),
+                   [self = shared_from_this(), keep_alive, version](Response r) {
+                     net::post(self->stream_.get_executor(),
+                               [self, r = std::move(r), keep_alive, version]() mutable {
+                                 --self->context_.busy;
+                                 self->Send(std::move(r), keep_alive, version);
+                               });
+                   });
 }
 
 void HttpSession::Send(Response response, bool keep_alive, unsigned version) {

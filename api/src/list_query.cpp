@@ -7,8 +7,8 @@
 namespace chronicle::api {
 namespace {
 
-const std::set<std::string, std::less<>> kReserved = {"limit", "cursor", "sort", "q", "scope",
-                                                       "min_position", "as_of", "as_of_position"};
+const std::set<std::string, std::less<>> kReserved = {
+    "limit", "cursor", "sort", "q", "scope", "min_position", "as_of", "as_of_position"};
 const std::set<std::string, std::less<>> kOps = {"ne", "gt", "gte", "lt", "lte", "in", "contains"};
 constexpr const char* kTextFields[] = {"name", "username", "mobile", "phone", "email", "company"};
 

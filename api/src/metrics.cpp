@@ -30,12 +30,14 @@ void Metrics::RenderHistogram(std::string& out, const std::string& name, const s
   const std::string sep = labels.empty() ? "" : ",";
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     std::snprintf(buf, sizeof buf, "%g", kBuckets[i]);
-    out += name + "_bucket{" + labels + sep + "le=\"" + buf + "\"} " + std::to_string(h.buckets[i]) + "\n";
+    out += name + "_bucket{" + labels + sep + "le=\"" + buf + "\"} " +
+           std::to_string(h.buckets[i]) + "\n";
   }
   out += name + "_bucket{" + labels + sep + "le=\"+Inf\"} " + std::to_string(h.count) + "\n";
   std::snprintf(buf, sizeof buf, "%.6f", h.sum);
   out += name + "_sum" + (labels.empty() ? "" : "{" + labels + "}") + " " + buf + "\n";
-  out += name + "_count" + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(h.count) + "\n";
+  out += name + "_count" + (labels.empty() ? "" : "{" + labels + "}") + " " +
+         std::to_string(h.count) + "\n";
 }
 
 std::string Metrics::Render(const std::map<std::string, double>& gauges) const {
@@ -54,7 +56,8 @@ std::string Metrics::Render(const std::map<std::string, double>& gauges) const {
     RenderHistogram(out, "chronicle_http_request_duration_seconds",
                     "route=\"" + key.first + "\",method=\"" + key.second + "\"", h);
   }
-  out += "# HELP chronicle_command_duration_seconds Command latency: load, decide, append (fsync).\n";
+  out +=
+      "# HELP chronicle_command_duration_seconds Command latency: load, decide, append (fsync).\n";
   out += "# TYPE chronicle_command_duration_seconds histogram\n";
   RenderHistogram(out, "chronicle_command_duration_seconds", "", commands_);
   for (const auto& [name, value] : gauges) {

@@ -34,7 +34,7 @@ class Metrics {
 
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;  // guarded
-  std::map<std::pair<std::string, std::string>, Histogram> latency_;                 // guarded
+  std::map<std::pair<std::string, std::string>, Histogram> latency_;                  // guarded
   Histogram commands_;                                                                // guarded
 };
 

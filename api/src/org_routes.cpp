@@ -26,7 +26,8 @@ struct Command {
 template <class Aggregate>
 Result<Response> Execute(
     Command& c, const EntityKind& kind, const std::string& id, bool create,
-    const std::function<Result<typename Aggregate::Command>(const typename Aggregate::State&)>& make) {
+    const std::function<Result<typename Aggregate::Command>(const typename Aggregate::State&)>&
+        make) {
   std::optional<std::uint64_t> if_match;
   if (!create) {
     CHRONICLE_ASSIGN_OR_RETURN(if_match, IfMatch(c.request));
@@ -75,10 +76,11 @@ Result<Response> CreateDepartment(ApiContext& ctx, const Request& request) {
     return PermissionDeniedError("the parent department is outside your data scope");
   }
   const std::string id = NewId();
-  domain::department::Create cmd{id, name, parent, sort.value_or(0),
-                                 ctx.directory.DepartmentExists(parent), true};
-  return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, true,
-                                      [&](const auto&) { return domain::department::Command{cmd}; });
+  domain::department::Create cmd{
+      id, name, parent, sort.value_or(0), ctx.directory.DepartmentExists(parent), true};
+  return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, true, [&](const auto&) {
+    return domain::department::Command{cmd};
+  });
 }
 
 Result<Response> UpdateDepartment(ApiContext& ctx, const Request& request, const std::string& id) {
@@ -94,8 +96,9 @@ Result<Response> UpdateDepartment(ApiContext& ctx, const Request& request, const
     cmd.parent_exists = ctx.directory.DepartmentExists(*cmd.parent_id);
     cmd.parent_is_self_or_descendant = ctx.directory.IsSelfOrDescendant(id, *cmd.parent_id);
   }
-  return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, false,
-                                      [&](const auto&) { return domain::department::Command{cmd}; });
+  return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, false, [&](const auto&) {
+    return domain::department::Command{cmd};
+  });
 }
 
 Result<Response> DeleteDepartment(ApiContext& ctx, const Request& request, const std::string& id) {
@@ -104,10 +107,10 @@ Result<Response> DeleteDepartment(ApiContext& ctx, const Request& request, const
   CHRONICLE_ASSIGN_OR_RETURN(auto if_match, IfMatch(request));
   domain::department::Delete cmd{ctx.directory.HasSubDepartments(id), ctx.directory.HasUsers(id)};
   CHRONICLE_ASSIGN_OR_RETURN(
-      auto outcome,
-      RunCommand<DepartmentAggregate>(ctx.store, projections::StreamOf(ctx.directory.departments(), id),
-                                      if_match, [&](const auto&) { return domain::department::Command{cmd}; },
-                                      MetadataOf(c.caller, request)));
+      auto outcome, RunCommand<DepartmentAggregate>(
+                        ctx.store, projections::StreamOf(ctx.directory.departments(), id), if_match,
+                        [&](const auto&) { return domain::department::Command{cmd}; },
+                        MetadataOf(c.caller, request)));
   return NoContent(outcome.position);
 }
 
@@ -149,7 +152,8 @@ Result<domain::user::References> ReferencesOf(ApiContext& ctx, const std::string
   }
   if (p.supervisor_id && !p.supervisor_id->empty()) {
     refs.supervisor_exists = ctx.directory.UserExists(*p.supervisor_id);
-    refs.supervisor_cycle = !user_id.empty() && ctx.directory.SupervisorCycle(user_id, *p.supervisor_id);
+    refs.supervisor_cycle =
+        !user_id.empty() && ctx.directory.SupervisorCycle(user_id, *p.supervisor_id);
   }
   if (p.role_ids) refs.roles_exist = ctx.directory.RolesExist(*p.role_ids);
   return refs;
@@ -165,7 +169,8 @@ Result<domain::user::ProfileChanged> ProfileFields(const Body& body) {
   CHRONICLE_ASSIGN_OR_RETURN(p.supervisor_id, body.OptionalString("supervisor_id"));
   CHRONICLE_ASSIGN_OR_RETURN(p.role_ids, body.OptionalStrings("role_ids"));
   if (body.IsNull("role_ids")) return FieldError("role_ids", "role_ids cannot be null");
-  if (body.IsNull("department_id")) return FieldError("department_id", "department_id cannot be null");
+  if (body.IsNull("department_id"))
+    return FieldError("department_id", "department_id cannot be null");
   return p;
 }
 
@@ -182,9 +187,9 @@ Status CheckDepartmentInScope(const Caller& caller, const std::optional<std::str
 Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "user.create"));
   CHRONICLE_ASSIGN_OR_RETURN(
-      Body body, Body::Parse(request.body, {"username", "password", "name", "gender", "email",
-                                            "department_id", "position", "supervisor_id",
-                                            "role_ids", "status"}));
+      Body body,
+      Body::Parse(request.body, {"username", "password", "name", "gender", "email", "department_id",
+                                 "position", "supervisor_id", "role_ids", "status"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string username, body.RequiredString("username"));
   CHRONICLE_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password"));
   CHRONICLE_RETURN_IF_ERROR(domain::user::ValidateUsername(username));
@@ -204,8 +209,12 @@ Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
   cmd.id = id;
   cmd.username = username;
   cmd.password_hash = hash;
-  cmd.profile = {name,       fields.gender.value_or("unknown"), fields.email.value_or(""),
-                 department, fields.position.value_or(""),      fields.supervisor_id.value_or(""),
+  cmd.profile = {name,
+                 fields.gender.value_or("unknown"),
+                 fields.email.value_or(""),
+                 department,
+                 fields.position.value_or(""),
+                 fields.supervisor_id.value_or(""),
                  fields.role_ids.value_or(std::vector<std::string>{})};
   cmd.username_taken = ctx.directory.FindUserByUsername(username).has_value();
   CHRONICLE_ASSIGN_OR_RETURN(cmd.refs, ReferencesOf(ctx, "", fields));
@@ -256,8 +265,7 @@ Result<Response> ResetPassword(ApiContext& ctx, const Request& request, const st
   CHRONICLE_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password"));
   CHRONICLE_RETURN_IF_ERROR(domain::user::ValidatePassword(password));
   CHRONICLE_ASSIGN_OR_RETURN(std::string hash, ctx.hasher.Hash(password));
-  return UserAction(ctx, request, id, "user.reset_password",
-                    domain::user::SetPassword{hash, true});
+  return UserAction(ctx, request, id, "user.reset_password", domain::user::SetPassword{hash, true});
 }
 
 // ---- roles -----------------------------------------------------------------
@@ -276,15 +284,19 @@ Result<std::optional<domain::DataScope>> ScopeField(const Body& body) {
 
 Result<Response> CreateRole(ApiContext& ctx, const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.create"));
-  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "permissions", "data_scope"}));
+  CHRONICLE_ASSIGN_OR_RETURN(Body body,
+                             Body::Parse(request.body, {"name", "permissions", "data_scope"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string name, body.RequiredString("name"));
   if (!body.Has("permissions")) return FieldError("permissions", "permissions is required");
   CHRONICLE_ASSIGN_OR_RETURN(auto permissions, body.OptionalStrings("permissions"));
   if (!body.Has("data_scope")) return FieldError("data_scope", "data_scope is required");
   CHRONICLE_ASSIGN_OR_RETURN(auto scope, ScopeField(body));
   const std::string id = NewId();
-  domain::role::Create cmd{id, name, permissions.value_or(std::vector<std::string>{}),
-                           scope.value_or(domain::DataScope::kSelf), false,
+  domain::role::Create cmd{id,
+                           name,
+                           permissions.value_or(std::vector<std::string>{}),
+                           scope.value_or(domain::DataScope::kSelf),
+                           false,
                            ctx.directory.RoleNameTaken(name, "")};
   return Execute<RoleAggregate>(c, ctx.directory.roles(), id, true,
                                 [&](const auto&) { return domain::role::Command{cmd}; });
@@ -293,7 +305,8 @@ Result<Response> CreateRole(ApiContext& ctx, const Request& request) {
 Result<Response> UpdateRole(ApiContext& ctx, const Request& request, const std::string& id) {
   CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.update"));
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.roles(), id).status());
-  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "permissions", "data_scope"}));
+  CHRONICLE_ASSIGN_OR_RETURN(Body body,
+                             Body::Parse(request.body, {"name", "permissions", "data_scope"}));
   domain::role::Update cmd;
   CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.name, body.OptionalString("name"));
   CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.permissions, body.OptionalStrings("permissions"));
@@ -310,9 +323,9 @@ Result<Response> DeleteRole(ApiContext& ctx, const Request& request, const std::
   domain::role::Delete cmd{ctx.directory.RoleAssigned(id)};
   CHRONICLE_ASSIGN_OR_RETURN(
       auto outcome,
-      RunCommand<RoleAggregate>(ctx.store, projections::StreamOf(ctx.directory.roles(), id), if_match,
-                                [&](const auto&) { return domain::role::Command{cmd}; },
-                                MetadataOf(c.caller, request)));
+      RunCommand<RoleAggregate>(
+          ctx.store, projections::StreamOf(ctx.directory.roles(), id), if_match,
+          [&](const auto&) { return domain::role::Command{cmd}; }, MetadataOf(c.caller, request)));
   return NoContent(outcome.position);
 }
 
@@ -321,7 +334,8 @@ Result<Response> DeleteRole(ApiContext& ctx, const Request& request, const std::
 void AddOrgRoutes(Router& router, ApiContext& ctx) {
   using P = const PathParams&;
   using R = const Request&;
-  router.Add("POST", "/api/v1/departments", Fallible([&ctx](R r, P) { return CreateDepartment(ctx, r); }));
+  router.Add("POST", "/api/v1/departments",
+             Fallible([&ctx](R r, P) { return CreateDepartment(ctx, r); }));
   router.Add("GET", "/api/v1/departments/tree", Fallible([&ctx](R r, P) -> Result<Response> {
                CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
                CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "department.read"));

@@ -14,9 +14,9 @@ Result<std::string> PasswordHasher::Hash(std::string_view password) const {
   const std::size_t length = argon2_encodedlen(cost_.time, cost_.memory_kib, cost_.parallelism,
                                                sizeof salt, 32, Argon2_id);
   std::vector<char> encoded(length);
-  const int rc = argon2id_hash_encoded(cost_.time, cost_.memory_kib, cost_.parallelism,
-                                       password.data(), password.size(), salt, sizeof salt, 32,
-                                       encoded.data(), encoded.size());
+  const int rc =
+      argon2id_hash_encoded(cost_.time, cost_.memory_kib, cost_.parallelism, password.data(),
+                            password.size(), salt, sizeof salt, 32, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) return InternalError(std::string("argon2: ") + argon2_error_message(rc));
   return std::string(encoded.data());
 }

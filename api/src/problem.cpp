@@ -17,18 +17,26 @@ Mapping MapStatus(const Status& status) {
       // A named field is a validation failure; otherwise the request itself is malformed.
       if (status.field().has_value()) return {422, "validation_failed", "Validation failed"};
       return {400, "bad_request", "Bad request"};
-    case StatusCode::kNotFound: return {404, "not_found", "Not found"};
+    case StatusCode::kNotFound:
+      return {404, "not_found", "Not found"};
     case StatusCode::kAlreadyExists:
-    case StatusCode::kFailedPrecondition: return {409, "conflict", "Conflict"};
-    case StatusCode::kAborted: return {412, "version_conflict", "Version conflict"};
-    case StatusCode::kPermissionDenied: return {403, "forbidden", "Forbidden"};
-    case StatusCode::kUnauthenticated: return {401, "unauthorized", "Unauthorized"};
-    case StatusCode::kResourceExhausted: return {429, "rate_limited", "Too many requests"};
-    case StatusCode::kUnavailable: return {503, "unavailable", "Service unavailable"};
+    case StatusCode::kFailedPrecondition:
+      return {409, "conflict", "Conflict"};
+    case StatusCode::kAborted:
+      return {412, "version_conflict", "Version conflict"};
+    case StatusCode::kPermissionDenied:
+      return {403, "forbidden", "Forbidden"};
+    case StatusCode::kUnauthenticated:
+      return {401, "unauthorized", "Unauthorized"};
+    case StatusCode::kResourceExhausted:
+      return {429, "rate_limited", "Too many requests"};
+    case StatusCode::kUnavailable:
+      return {503, "unavailable", "Service unavailable"};
     case StatusCode::kOk:
     case StatusCode::kCancelled:
     case StatusCode::kDataLoss:
-    case StatusCode::kInternal: break;
+    case StatusCode::kInternal:
+      break;
   }
   return {500, "internal", "Internal error"};
 }

@@ -45,7 +45,8 @@ Result<bool> InNarrowing(ApiContext& ctx, const Caller& caller, const domain::Pl
   return InvalidArgumentError("scope must be mine, subordinates or department");
 }
 
-Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, const Request& request) {
+Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind,
+                      const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
   CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
   CHRONICLE_ASSIGN_OR_RETURN(ListQuery query, ListQuery::Parse(request));
@@ -113,12 +114,14 @@ Result<Response> History(ApiContext& ctx, const projections::EntityKind& kind,
   CHRONICLE_RETURN_IF_ERROR(WaitForMinPosition(ctx, request));
   // History stays readable after a delete: scope is checked on the last state.
   auto view = ctx.records.Get(kind, id);
-  if (!view || !view->exists()) return NotFoundError(std::string(kind.collection) + "/" + id + " not found");
+  if (!view || !view->exists())
+    return NotFoundError(std::string(kind.collection) + "/" + id + " not found");
   if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, *view))) {
     return PermissionDeniedError("the record is outside your data scope");
   }
   Json items = Json::MakeArray();
-  for (auto& entry : ctx.history.Entries(projections::StreamOf(kind, id))) items.Push(std::move(entry));
+  for (auto& entry : ctx.history.Entries(projections::StreamOf(kind, id)))
+    items.Push(std::move(entry));
   Json body = Json::MakeObject();
   body.Set("items", std::move(items));
   return JsonResponse(200, body);

@@ -24,8 +24,8 @@ class Router {
   struct Match {
     const RouteHandler* handler = nullptr;  // null: no route
     PathParams params;
-    std::string pattern;       // for metrics and logs
-    bool path_known = false;   // the path exists with another method (405)
+    std::string pattern;      // for metrics and logs
+    bool path_known = false;  // the path exists with another method (405)
   };
   [[nodiscard]] Match Find(std::string_view method, std::string_view path) const;
 

@@ -17,7 +17,8 @@ class StreamClient final : public WsListener, public std::enable_shared_from_thi
 
   void OnMessage(std::string text) override {
     auto parsed = ParseJson(text);
-    if (!parsed.ok() || !parsed->is_object()) return SendError("bad_request", "messages must be JSON objects");
+    if (!parsed.ok() || !parsed->is_object())
+      return SendError("bad_request", "messages must be JSON objects");
     const Json* topics = parsed->Find("subscribe");
     if (topics == nullptr || !topics->is_array()) {
       return SendError("validation_failed", "subscribe must be an array of topics");
@@ -83,7 +84,8 @@ class StreamClient final : public WsListener, public std::enable_shared_from_thi
     }
   }
 
-  void Deliver(const eventstore::RecordedEvent& event, const std::set<std::string, std::less<>>& topics) {
+  void Deliver(const eventstore::RecordedEvent& event,
+               const std::set<std::string, std::less<>>& topics) {
     const projections::EntityKind* kind = projections::FindKindByStream(event.stream);
     std::string topic;
     std::string id;
@@ -102,9 +104,11 @@ class StreamClient final : public WsListener, public std::enable_shared_from_thi
     if (kind == nullptr) {
       if (!caller_.principal.super_admin) return;
     } else {
-      if (!domain::HasPermission(caller_.principal, std::string(kind->permission) + ".read")) return;
+      if (!domain::HasPermission(caller_.principal, std::string(kind->permission) + ".read"))
+        return;
       auto view = ctx_.records.Get(*kind, id);
-      if (view && !domain::InScope(caller_.principal, ctx_.directory.PlacementOf(*kind, *view))) return;
+      if (view && !domain::InScope(caller_.principal, ctx_.directory.PlacementOf(*kind, *view)))
+        return;
     }
     auto payload = ParseJson(event.payload);
     Json data = payload.ok() ? std::move(payload).value() : Json::MakeObject();
@@ -135,7 +139,7 @@ class StreamClient final : public WsListener, public std::enable_shared_from_thi
   std::shared_ptr<WsConnection> connection_;
   std::mutex mu_;
   std::unique_ptr<eventstore::Subscription> subscription_;  // guarded by mu_
-  std::thread thread_;                                       // guarded by mu_
+  std::thread thread_;                                      // guarded by mu_
 };
 
 Result<std::shared_ptr<WsListener>> StreamHub::Accept(const Request& request,

@@ -28,10 +28,11 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
     const auto stats = ctx.store.Stats();
     Response r;
     r.content_type = "text/plain; version=0.0.4";
-    r.body = ctx.metrics.Render({{"chronicle_log_last_position", last},
-                                 {"chronicle_projection_lag_events", last - applied},
-                                 {"chronicle_log_group_commits_total", static_cast<double>(stats.groups)},
-                                 {"chronicle_log_events_appended_total", static_cast<double>(stats.events)}});
+    r.body = ctx.metrics.Render(
+        {{"chronicle_log_last_position", last},
+         {"chronicle_projection_lag_events", last - applied},
+         {"chronicle_log_group_commits_total", static_cast<double>(stats.groups)},
+         {"chronicle_log_events_appended_total", static_cast<double>(stats.events)}});
     return r;
   });
   router.Add("GET", "/api/openapi.json", [&ctx](R, P) {

@@ -40,7 +40,8 @@ class TokenStore {
 // window; over the limit, logins are refused without checking the password.
 class RateLimiter {
  public:
-  RateLimiter(int max_failures, std::chrono::seconds window) : max_(max_failures), window_(window) {}
+  RateLimiter(int max_failures, std::chrono::seconds window)
+      : max_(max_failures), window_(window) {}
   [[nodiscard]] bool Blocked(const std::string& key, std::int64_t now_ns);
   void Fail(const std::string& key, std::int64_t now_ns);
   void Reset(const std::string& key);

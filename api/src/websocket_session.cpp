@@ -21,7 +21,8 @@ WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, ServerContext& co
 void WebSocketSession::Run(http::request<http::string_body> upgrade) {
   Request request;
   request.method = "GET";
-  if (!ParseTarget(std::string_view(upgrade.target().data(), upgrade.target().size()), request)) request.path.clear();
+  if (!ParseTarget(std::string_view(upgrade.target().data(), upgrade.target().size()), request))
+    request.path.clear();
   for (const auto& field : upgrade) {
     std::string name(field.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -48,7 +49,8 @@ void WebSocketSession::Run(http::request<http::string_body> upgrade) {
   context_.Register(shared_from_this());
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   ws_.read_message_max(64 * 1024);
-  ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });
+  ws_.async_accept(upgrade,
+                   [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });
 }
 
 void WebSocketSession::OnAccept(beast::error_code ec) {

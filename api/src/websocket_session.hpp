@@ -5,7 +5,6 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
-
 #include <deque>
 #include <memory>
 #include <string>
@@ -39,9 +38,9 @@ class WebSocketSession : public WsConnection,
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
   ServerContext& context_;
-  std::shared_ptr<WsListener> listener_;  // strand only
+  std::shared_ptr<WsListener> listener_;                  // strand only
   std::deque<std::shared_ptr<const std::string>> queue_;  // strand only
-  bool closed_ = false;                                    // strand only
+  bool closed_ = false;                                   // strand only
 };
 
 }  // namespace chronicle::api

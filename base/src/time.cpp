@@ -27,7 +27,8 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
   int consumed = 0;
   const std::string copy(text);
-  if (std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
+  if (std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &s, &consumed) !=
+          6 ||
       consumed != 19) {
     return std::nullopt;
   }

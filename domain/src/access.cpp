@@ -60,11 +60,16 @@ std::optional<DataScope> ParseDataScope(std::string_view name) {
 
 std::string_view DataScopeName(DataScope scope) {
   switch (scope) {
-    case DataScope::kSelf: return "self";
-    case DataScope::kSelfAndSubordinates: return "self_and_subordinates";
-    case DataScope::kDepartment: return "department";
-    case DataScope::kDepartmentAndChildren: return "department_and_children";
-    case DataScope::kAll: return "all";
+    case DataScope::kSelf:
+      return "self";
+    case DataScope::kSelfAndSubordinates:
+      return "self_and_subordinates";
+    case DataScope::kDepartment:
+      return "department";
+    case DataScope::kDepartmentAndChildren:
+      return "department_and_children";
+    case DataScope::kAll:
+      return "all";
   }
   return "self";
 }
@@ -79,16 +84,19 @@ bool IsKnownPermission(std::string_view name) {
 bool InScope(const Principal& principal, const Placement& placement) {
   if (principal.super_admin) return true;
   // Records nobody owns (departments) are seen through the department alone.
-  if (placement.owner_id.empty() && (principal.scope == DataScope::kSelf ||
-                                     principal.scope == DataScope::kSelfAndSubordinates)) {
+  if (placement.owner_id.empty() &&
+      (principal.scope == DataScope::kSelf || principal.scope == DataScope::kSelfAndSubordinates)) {
     return placement.department_id == principal.department_id;
   }
   switch (principal.scope) {
-    case DataScope::kAll: return true;
-    case DataScope::kSelf: return placement.owner_id == principal.user_id;
+    case DataScope::kAll:
+      return true;
+    case DataScope::kSelf:
+      return placement.owner_id == principal.user_id;
     case DataScope::kSelfAndSubordinates:
       return principal.subordinates.contains(placement.owner_id);
-    case DataScope::kDepartment: return placement.department_id == principal.department_id;
+    case DataScope::kDepartment:
+      return placement.department_id == principal.department_id;
     case DataScope::kDepartmentAndChildren:
       return principal.department_subtree.contains(placement.department_id);
   }

@@ -29,7 +29,8 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
             if (c.parent_id.empty()) {
               if (c.top_exists) return FieldError("parent_id", "parent_id is required");
             } else if (!c.parent_exists) {
-              return FieldError("parent_id", "parent department " + c.parent_id + " does not exist");
+              return FieldError("parent_id",
+                                "parent department " + c.parent_id + " does not exist");
             }
             return std::vector<Event>{Created{c.id, c.name, c.parent_id, c.sort}};
           },
@@ -46,10 +47,12 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
               }
               if (u.parent_id->empty()) return FieldError("parent_id", "parent_id is required");
               if (!u.parent_exists) {
-                return FieldError("parent_id", "parent department " + *u.parent_id + " does not exist");
+                return FieldError("parent_id",
+                                  "parent department " + *u.parent_id + " does not exist");
               }
               if (u.parent_is_self_or_descendant) {
-                return FailedPreconditionError("a department cannot move under itself or its own sub-department");
+                return FailedPreconditionError(
+                    "a department cannot move under itself or its own sub-department");
               }
               events.emplace_back(Moved{*u.parent_id});
             }
@@ -58,8 +61,10 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
           },
           [&](const Delete& d) -> Result<std::vector<Event>> {
             if (!state.exists || state.deleted) return NotFoundError("department not found");
-            if (state.parent_id.empty()) return FailedPreconditionError("the top department cannot be deleted");
-            if (d.has_children) return FailedPreconditionError("the department still has sub-departments");
+            if (state.parent_id.empty())
+              return FailedPreconditionError("the top department cannot be deleted");
+            if (d.has_children)
+              return FailedPreconditionError("the department still has sub-departments");
             if (d.has_users) return FailedPreconditionError("the department still has users");
             return std::vector<Event>{Deleted{}};
           },
@@ -118,7 +123,8 @@ Result<Event> DecodeEvent(std::string_view type, const Json& p) {
   using payload::Int;
   using payload::String;
   if (type == "DepartmentCreated") {
-    return Event{Created{String(p, "id"), String(p, "name"), String(p, "parent_id"), Int(p, "sort")}};
+    return Event{
+        Created{String(p, "id"), String(p, "name"), String(p, "parent_id"), Int(p, "sort")}};
   }
   if (type == "DepartmentRenamed") return Event{Renamed{String(p, "name")}};
   if (type == "DepartmentMoved") return Event{Moved{String(p, "parent_id")}};

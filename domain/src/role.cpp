@@ -52,7 +52,8 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
             Changed effective;
             if (u.changes.name && *u.changes.name != state.name) {
               CHRONICLE_RETURN_IF_ERROR(ValidateName(*u.changes.name));
-              if (u.name_taken) return AlreadyExistsError("a role named '" + *u.changes.name + "' exists");
+              if (u.name_taken)
+                return AlreadyExistsError("a role named '" + *u.changes.name + "' exists");
               effective.name = u.changes.name;
             }
             if (u.changes.permissions) {
@@ -70,7 +71,8 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
           },
           [&](const Delete& d) -> Result<std::vector<Event>> {
             if (!state.exists || state.deleted) return NotFoundError("role not found");
-            if (state.builtin) return FailedPreconditionError("the built-in role cannot be removed");
+            if (state.builtin)
+              return FailedPreconditionError("the built-in role cannot be removed");
             if (d.assigned) return FailedPreconditionError("the role is still assigned to users");
             return std::vector<Event>{Deleted{}};
           },

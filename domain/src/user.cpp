@@ -57,8 +57,8 @@ Status ValidateRoles(const std::vector<std::string>& role_ids) {
 }  // namespace
 
 Status ValidateUsername(std::string_view username) {
-  const bool digits = std::all_of(username.begin(), username.end(),
-                                  [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits =
+      std::all_of(username.begin(), username.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (username.size() != 11 || !digits || username[0] != '1') {
     return FieldError("username", "username must be an 11-digit mobile number");
   }
@@ -110,7 +110,8 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
               effective.email = c.email;
             }
             if (c.department_id && *c.department_id != p.department_id) {
-              if (c.department_id->empty()) return FieldError("department_id", "department_id is required");
+              if (c.department_id->empty())
+                return FieldError("department_id", "department_id is required");
               effective.department_id = c.department_id;
             }
             if (c.position && *c.position != p.position) effective.position = c.position;
@@ -224,7 +225,8 @@ Json EncodeEvent(const Event& event) {
                    if (e.email) out.Set("email", *e.email);
                    if (e.department_id) out.Set("department_id", *e.department_id);
                    if (e.position) out.Set("position", *e.position);
-                   if (e.supervisor_id) out.Set("supervisor_id", payload::NullableString(*e.supervisor_id));
+                   if (e.supervisor_id)
+                     out.Set("supervisor_id", payload::NullableString(*e.supervisor_id));
                    if (e.role_ids) out.Set("role_ids", payload::StringArray(*e.role_ids));
                  },
                  [&](const Disabled&) {},
@@ -241,8 +243,12 @@ Json EncodeEvent(const Event& event) {
 Result<Event> DecodeEvent(std::string_view type, const Json& p) {
   using payload::String;
   if (type == "UserCreated") {
-    Profile profile{String(p, "name"),          String(p, "gender"),   String(p, "email"),
-                    String(p, "department_id"), String(p, "position"), String(p, "supervisor_id"),
+    Profile profile{String(p, "name"),
+                    String(p, "gender"),
+                    String(p, "email"),
+                    String(p, "department_id"),
+                    String(p, "position"),
+                    String(p, "supervisor_id"),
                     payload::Strings(p, "role_ids")};
     if (profile.gender.empty()) profile.gender = "unknown";
     return Event{Created{String(p, "id"), String(p, "username"), std::move(profile),
@@ -289,8 +295,12 @@ State Restore(const Json& s) {
   state.exists = payload::Bool(s, "exists");
   state.id = String(s, "id");
   state.username = String(s, "username");
-  state.profile = Profile{String(s, "name"),          String(s, "gender"),   String(s, "email"),
-                          String(s, "department_id"), String(s, "position"), String(s, "supervisor_id"),
+  state.profile = Profile{String(s, "name"),
+                          String(s, "gender"),
+                          String(s, "email"),
+                          String(s, "department_id"),
+                          String(s, "position"),
+                          String(s, "supervisor_id"),
                           payload::Strings(s, "role_ids")};
   state.disabled = String(s, "status") == "disabled";
   state.password_hash = String(s, "password_hash");

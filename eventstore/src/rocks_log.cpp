@@ -61,6 +61,11 @@ Result<std::unique_ptr<RocksLog>> RocksLog::Open(const fs::path& dir, Mode mode)
                          " is not empty but holds no event log (missing CURRENT file)");
   }
 
+  if (fresh) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return UnavailableError("cannot create " + dir.string() + ": " + ec.message());
+  }
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = fresh;
   db_options.create_missing_column_families = fresh;

@@ -10,11 +10,11 @@ namespace chronicle::projections {
 namespace {
 
 // Adapts one domain aggregate namespace (see domain/*.hpp) to EntityKind.
-#define CHRONICLE_AGGREGATE_FOLD(ns)                                                      \
-  [](const Json& snapshot, std::string_view type, const Json& payload) -> Result<Json> { \
-    CHRONICLE_ASSIGN_OR_RETURN(auto event, domain::ns::DecodeEvent(type, payload));       \
+#define CHRONICLE_AGGREGATE_FOLD(ns)                                                       \
+  [](const Json& snapshot, std::string_view type, const Json& payload) -> Result<Json> {   \
+    CHRONICLE_ASSIGN_OR_RETURN(auto event, domain::ns::DecodeEvent(type, payload));        \
     auto state = snapshot.is_null() ? domain::ns::State{} : domain::ns::Restore(snapshot); \
-    return domain::ns::Snapshot(domain::ns::Evolve(std::move(state), event));             \
+    return domain::ns::Snapshot(domain::ns::Evolve(std::move(state), event));              \
   }
 
 Json Without(Json snapshot, std::initializer_list<std::string_view> keys) {
@@ -30,13 +30,19 @@ bool Flag(const Json& snapshot, std::string_view key) {
 const std::array<EntityKind, 3> kKinds = {{
     {"departments", domain::department::kStreamPrefix, "department",
      CHRONICLE_AGGREGATE_FOLD(department),
-     [](const Json& s) { return Without(s, {"id", "exists", "deleted"}); },
+     [](const Json& s) {
+       return Without(s, {"id", "exists", "deleted"});
+     },
      [](const Json& s) { return Flag(s, "deleted"); }},
     {"users", domain::user::kStreamPrefix, "user", CHRONICLE_AGGREGATE_FOLD(user),
-     [](const Json& s) { return Without(s, {"id", "exists", "password_hash"}); },
+     [](const Json& s) {
+       return Without(s, {"id", "exists", "password_hash"});
+     },
      [](const Json&) { return false; }},
     {"roles", domain::role::kStreamPrefix, "role", CHRONICLE_AGGREGATE_FOLD(role),
-     [](const Json& s) { return Without(s, {"id", "exists", "deleted"}); },
+     [](const Json& s) {
+       return Without(s, {"id", "exists", "deleted"});
+     },
      [](const Json& s) { return Flag(s, "deleted"); }},
 }};
 

@@ -101,9 +101,9 @@ Status ProjectionRuntime::health() const {
   return health_;
 }
 
-Status ProjectionRuntime::Rebuild(eventstore::EventStore& store, ReadModelStore& read_models,
-                                  Projection& projection,
-                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+Status ProjectionRuntime::Rebuild(
+    eventstore::EventStore& store, ReadModelStore& read_models, Projection& projection,
+    const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   CHRONICLE_RETURN_IF_ERROR(read_models.Drop(projection.name()));
   CHRONICLE_RETURN_IF_ERROR(projection.Load({}));
   const std::uint64_t last = store.LastPosition();
@@ -113,7 +113,8 @@ Status ProjectionRuntime::Rebuild(eventstore::EventStore& store, ReadModelStore&
     if (batch.empty()) break;
     changes.Clear();
     CHRONICLE_RETURN_IF_ERROR(projection.Apply(batch, changes));
-    CHRONICLE_RETURN_IF_ERROR(read_models.Commit(projection.name(), batch.back().position, changes));
+    CHRONICLE_RETURN_IF_ERROR(
+        read_models.Commit(projection.name(), batch.back().position, changes));
     from = batch.back().position + 1;
     if (progress) progress(batch.back().position, last);
   }

@@ -35,7 +35,8 @@ Status RecordsProjection::Apply(std::span<const eventstore::RecordedEvent> event
   return Status::Ok();
 }
 
-std::optional<RecordView> RecordsProjection::Get(const EntityKind& kind, std::string_view id) const {
+std::optional<RecordView> RecordsProjection::Get(const EntityKind& kind,
+                                                 std::string_view id) const {
   std::shared_lock lock(mu_);
   auto c = records_.find(kind.collection);
   if (c == records_.end()) return std::nullopt;

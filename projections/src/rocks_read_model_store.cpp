@@ -38,7 +38,8 @@ class RocksReadModelStore final : public ReadModelStore {
     const std::string docs = prefix + "d";
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
     for (it->Seek(docs); it->Valid() && it->key().starts_with(docs); it->Next()) {
-      loaded.documents.emplace_back(it->key().ToString().substr(docs.size()), it->value().ToString());
+      loaded.documents.emplace_back(it->key().ToString().substr(docs.size()),
+                                    it->value().ToString());
     }
     CHRONICLE_RETURN_IF_ERROR(FromRocks(it->status(), "reading a read model"));
     return loaded;
@@ -60,8 +61,9 @@ class RocksReadModelStore final : public ReadModelStore {
     const std::string prefix = Prefix(projection);
     std::string end = prefix;
     end.back() = '\1';
-    return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(), prefix, end),
-                     "dropping a read model");
+    return FromRocks(
+        db_->DeleteRange(rocksdb::WriteOptions(), db_->DefaultColumnFamily(), prefix, end),
+        "dropping a read model");
   }
 
  private:
@@ -77,7 +79,8 @@ Result<std::unique_ptr<ReadModelStore>> ReadModelStore::Open(const std::filesyst
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir.string(), &raw);
   if (!s.ok()) return FromRocks(s, "opening read models in " + dir.string());
-  return std::unique_ptr<ReadModelStore>(new RocksReadModelStore(std::unique_ptr<rocksdb::DB>(raw)));
+  return std::unique_ptr<ReadModelStore>(
+      new RocksReadModelStore(std::unique_ptr<rocksdb::DB>(raw)));
 }
 
 }  // namespace chronicle::projections

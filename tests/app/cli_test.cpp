@@ -74,12 +74,19 @@ TEST_F(CliTest, AuditVerifyNamesTheFlippedPositionAndExitsOne) {
 }
 
 TEST_F(CliTest, BackupWritesAVerifiedCopy) {
-  auto r = RunChronicle("backup --data-dir " + dir_.path().string() + " --to " +
-                        dir_.path("copy").string());
+  auto r = RunChronicle("backup --data-dir " + DataDir() + " --to " + dir_.path("copy").string());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("backup ok: 30 events"), std::string::npos) << r.out;
   auto verify = RunChronicle("audit verify --data-dir " + dir_.path("copy").string());
   EXPECT_EQ(verify.exit_code, 0);
+}
+
+TEST_F(CliTest, BackupOfAMissingDataDirFailsInsteadOfCopyingNothing) {
+  auto r = RunChronicle("backup --data-dir " + dir_.path("nope").string() + " --to " +
+                        dir_.path("copy").string());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("copy")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("nope")));
 }
 
 TEST_F(CliTest, DataDirFromEnvironment) {

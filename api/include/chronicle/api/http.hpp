@@ -13,8 +13,8 @@ namespace chronicle::api {
 
 // A parsed HTTP request, independent of Beast so handlers stay light to compile.
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded, without the query
+  std::string method;                                          // "GET", "POST", ...
+  std::string path;                                            // percent-decoded, without the query
   std::multimap<std::string, std::string, std::less<>> query;  // decoded
   std::vector<std::pair<std::string, std::string>> headers;    // names lower-case
   std::string body;

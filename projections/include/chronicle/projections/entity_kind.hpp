@@ -19,7 +19,8 @@ struct EntityKind {
   std::string_view permission;     // "department" (+ ".read", ".create", ...)
 
   // Folds one stored event into the snapshot (null: the record does not exist yet).
-  std::function<Result<Json>(const Json& snapshot, std::string_view type, const Json& payload)> fold;
+  std::function<Result<Json>(const Json& snapshot, std::string_view type, const Json& payload)>
+      fold;
   // The data-dictionary fields of a snapshot, never internal ones (password hashes).
   std::function<Json(const Json& snapshot)> to_public;
   std::function<bool(const Json& snapshot)> deleted;

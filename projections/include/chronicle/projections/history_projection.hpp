@@ -25,7 +25,7 @@ class HistoryProjection final : public Projection {
 
  private:
   mutable std::shared_mutex mu_;
-  std::map<std::string, RecordView, std::less<>> views_;            // by stream
+  std::map<std::string, RecordView, std::less<>> views_;           // by stream
   std::map<std::string, std::vector<Json>, std::less<>> entries_;  // by stream, oldest first
 };
 

@@ -15,7 +15,9 @@ namespace chronicle::projections {
 // The document writes of one applied batch.
 class DocChanges {
  public:
-  void Put(std::string key, std::string value) { puts_.emplace_back(std::move(key), std::move(value)); }
+  void Put(std::string key, std::string value) {
+    puts_.emplace_back(std::move(key), std::move(value));
+  }
   void Delete(std::string key) { deletes_.push_back(std::move(key)); }
   [[nodiscard]] const auto& puts() const { return puts_; }
   [[nodiscard]] const auto& deletes() const { return deletes_; }

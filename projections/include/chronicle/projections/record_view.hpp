@@ -25,7 +25,8 @@ struct RecordView {
 };
 
 // Folds one stored event into `view` (a default view: the record is new).
-Status ApplyToView(const EntityKind& kind, const eventstore::RecordedEvent& event, RecordView& view);
+Status ApplyToView(const EntityKind& kind, const eventstore::RecordedEvent& event,
+                   RecordView& view);
 
 // The API body: id, version, created_at, updated_at, created_by, then the
 // public fields. Built with the typed writer.

@@ -26,8 +26,9 @@ class RecordsProjection final : public Projection {
   // Every record of `kind` (deleted ones too: callers decide), in id order.
   [[nodiscard]] std::vector<RecordView> List(const EntityKind& kind) const;
   // Runs `read` under the shared lock with the records of `kind` (no copies).
-  void Read(const EntityKind& kind,
-            const std::function<void(const std::map<std::string, RecordView, std::less<>>&)>& read) const;
+  void Read(
+      const EntityKind& kind,
+      const std::function<void(const std::map<std::string, RecordView, std::less<>>&)>& read) const;
   // Equality for rebuild checks: every record's document, by stream.
   [[nodiscard]] std::map<std::string, std::string> Documents() const;
 
