@@ -12,5 +12,6 @@ int RunAudit(const Args& args);
 int RunBackup(const Args& args);
 int RunDemo(const Args& args);
 int RunServe(const Args& args);
+int RunReplay(const Args& args);
 
 }  // namespace chronicle::app

@@ -16,6 +16,7 @@ commands:
   backup         take an online, consistent copy of a data dir
   demo           a short tour of the event log
   serve          run the HTTP/WebSocket server
+  replay         rebuild read models, show a stream as of a time, export history
 Run 'chronicle COMMAND --help' for the flags of one command.
 )";
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   if (command == "backup") return RunBackup(args);
   if (command == "demo") return RunDemo(args);
   if (command == "serve") return RunServe(args);
+  if (command == "replay") return RunReplay(args);
   std::fprintf(stderr, "chronicle: unknown command '%s'\n\n%s", argv[1], kUsage);
   return 2;
 }

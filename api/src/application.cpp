@@ -177,6 +177,10 @@ class ApplicationImpl final : public Application {
           response = match.path_known
                          ? ProblemResponse(405, "method_not_allowed", "method not allowed here")
                          : ProblemResponse(404, "not_found", "no such resource: " + request.path);
+        } else if (Status caught_up = WaitForMinPosition(*ctx_, request); !caught_up.ok()) {
+          // One place for read-your-writes: before authentication, so a
+          // change to the caller's own account is seen too.
+          response = ProblemResponse(caught_up);
         } else if (auto key = request.Header("idempotency-key"); key && request.method == "POST") {
           const std::string scope = std::string(request.Header("authorization").value_or("")) +
                                     "\n" + request.path + "\n" + std::string(*key);

@@ -19,6 +19,7 @@ Result<Response> Login(ApiContext& ctx, const Request& request) {
       ctx.login_by_address.Blocked(address_key, now)) {
     return ResourceExhaustedError("too many failed logins; try again later");
   }
+  CatchUpReadModels(ctx);  // a user created a moment ago can log in
   auto user = ctx.directory.FindUserByUsername(username);
   const std::string hash = user ? domain::payload::String(user->snapshot, "password_hash") : "";
   // Verify even for unknown users, so timing does not reveal which exist.

@@ -57,6 +57,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   }
   if (ec == http::error::body_limit) {
     close_after_response_ = true;  // the rest of the body is still on the wire
+    linger_ = true;
     return Send(ProblemResponse(413, "payload_too_large",
                                 "request body exceeds " +
                                     std::to_string(context_.options.body_limit) + " bytes"),
@@ -64,6 +65,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   }
   if (ec) {
     close_after_response_ = true;
+    linger_ = true;
     return Send(ProblemResponse(400, "bad_request", "malformed HTTP request: " + ec.message()),
                 false, 11);
   }
@@ -129,8 +131,27 @@ void HttpSession::Send(Response response, bool keep_alive, unsigned version) {
 
 void HttpSession::OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
   in_flight_.reset();
+  if (!ec && linger_) return DoLingeringClose();
   if (ec || !keep_alive) return DoClose();
   DoRead();
+}
+
+void HttpSession::DoLingeringClose() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(std::chrono::seconds(2));
+  stream_.async_read_some(
+      net::buffer(drain_buffer_),
+      [self = shared_from_this()](beast::error_code e, std::size_t n) { self->OnDrain(e, n); });
+}
+
+void HttpSession::OnDrain(beast::error_code ec, std::size_t bytes) {
+  drained_ += bytes;
+  constexpr std::size_t kMaxDrain = 64u << 20;
+  if (ec || drained_ > kMaxDrain) return DoClose();
+  stream_.async_read_some(
+      net::buffer(drain_buffer_),
+      [self = shared_from_this()](beast::error_code e, std::size_t n) { self->OnDrain(e, n); });
 }
 
 void HttpSession::DoClose() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -28,6 +29,11 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   void Send(Response response, bool keep_alive, unsigned version);
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void DoClose();
+  // After an error answer with request bytes still unread: stop sending,
+  // drain (bounded in time and bytes) so the client can read our answer
+  // instead of a connection reset, then close.
+  void DoLingeringClose();
+  void OnDrain(boost::beast::error_code ec, std::size_t bytes);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
@@ -36,6 +42,9 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   std::shared_ptr<void> in_flight_;  // keeps the response alive during async_write
   bool reading_ = false;             // strand only
   bool close_after_response_ = false;
+  bool linger_ = false;  // the request was not fully read
+  std::size_t drained_ = 0;
+  std::array<char, 16384> drain_buffer_{};
 };
 
 }  // namespace chronicle::api

@@ -1,5 +1,7 @@
 #include "router.hpp"
 
+#include <cstdint>
+
 namespace chronicle::api {
 namespace {
 
@@ -26,6 +28,7 @@ void Router::Add(std::string method, std::string pattern, RouteHandler handler) 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   const auto segments = Split(path);
   Match match;
+  std::size_t best_params = SIZE_MAX;  // literal segments win over {params}
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     PathParams params;
@@ -43,10 +46,11 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
       match.path_known = true;
       continue;
     }
+    if (params.size() >= best_params) continue;
+    best_params = params.size();
     match.handler = &route.handler;
     match.params = std::move(params);
     match.pattern = route.pattern;
-    return match;
   }
   return match;
 }

@@ -1,0 +1,145 @@
+#include <thread>
+
+#include "api_fixture.hpp"
+
+namespace chronicle::testing {
+namespace {
+
+class OrgTest : public ApiTest {};
+
+TEST_F(OrgTest, SystemEndpointsAnswer) {
+  EXPECT_EQ(client_->Send("GET", "/healthz").status, 200u);
+  auto ready = client_->Send("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200u) << ready.body;
+  auto metrics = client_->Send("GET", "/metrics");
+  EXPECT_NE(metrics.body.find("chronicle_http_requests_total{route=\"/api/v1/departments\""),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("chronicle_projection_lag_events"), std::string::npos);
+  EXPECT_NE(metrics.body.find("chronicle_command_duration_seconds_bucket"), std::string::npos);
+  auto openapi = client_->Send("GET", "/api/openapi.json");
+  EXPECT_EQ(openapi.json.Find("openapi")->as_string(), "3.1.0");
+  auto perms = client_->Call(admin_, "GET", "/api/v1/permissions");
+  EXPECT_GT(perms.json.Find("items")->as_array().size(), 20u);
+  auto head = client_->Call(admin_, "GET", "/api/v1/audit/head");
+  EXPECT_EQ(head.json.Find("hash")->as_string().size(), 64u);
+  EXPECT_GE(head.json.Find("position")->as_int(), 6);
+}
+
+TEST_F(OrgTest, DepartmentLifecycleAndTree) {
+  const std::string sales = CreateDepartment("销售部", top_);
+  const std::string east = CreateDepartment("华东区", sales);
+  auto tree = client_->Call(admin_, "GET", "/api/v1/departments/tree");
+  ASSERT_EQ(tree.status, 200u);
+  const Json& root = tree.json.as_array().at(0);
+  EXPECT_EQ(root.Find("name")->as_string(), "办公室");
+  EXPECT_EQ(root.Find("children")->as_array()[0].Find("children")->as_array()[0].Find("id")->as_string(), east);
+
+  // A move under its own sub-department is refused.
+  auto cycle = client_->Call(admin_, "PATCH", "/api/v1/departments/" + sales, Obj({{"parent_id", east}}));
+  EXPECT_EQ(cycle.status, 409u);
+  EXPECT_EQ(cycle.Code(), "conflict");
+  // Not empty: cannot delete.
+  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/departments/" + sales).status, 409u);
+  auto renamed = client_->Call(admin_, "PATCH", "/api/v1/departments/" + east,
+                               Obj({{"name", "华东大区"}, {"parent_id", top_}}));
+  EXPECT_EQ(renamed.status, 200u);
+  EXPECT_EQ(renamed.json.Find("version")->as_int(), 2);
+  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/departments/" + sales).status, 204u);
+  EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/departments/" + sales).status, 404u);
+  // The history stays after a delete.
+  auto history = client_->Call(admin_, "GET", "/api/v1/departments/" + sales + "/history");
+  EXPECT_EQ(history.json.Find("items")->as_array()[0].Find("type")->as_string(), "DepartmentDeleted");
+  // The top department stays.
+  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/departments/" + top_).status, 409u);
+}
+
+TEST_F(OrgTest, UserLifecycle) {
+  const std::string boss = CreateUser("13811111111", "张总", top_, "销售经理");
+  const std::string rep = CreateUser("13811111112", "小李", top_, "销售员", boss);
+  auto user = client_->Call(admin_, "GET", "/api/v1/users/" + rep);
+  EXPECT_EQ(user.json.Find("supervisor_id")->as_string(), boss);
+  EXPECT_EQ(user.json.Find("status")->as_string(), "active");
+  EXPECT_EQ(user.body.find("password"), std::string::npos);
+
+  auto dup = client_->Call(admin_, "POST", "/api/v1/users",
+                           Obj({{"username", "13811111111"}, {"password", "Passw0rd!"}, {"name", "重复"},
+                                {"department_id", top_}, {"role_ids", Json::Array{role_ids_.at("销售员")}}}));
+  EXPECT_EQ(dup.status, 409u);
+  // The boss cannot report to their own report.
+  auto cycle = client_->Call(admin_, "PATCH", "/api/v1/users/" + boss, Obj({{"supervisor_id", rep}}));
+  EXPECT_EQ(cycle.status, 409u);
+  auto moved = client_->Call(admin_, "PATCH", "/api/v1/users/" + rep,
+                             Obj({{"position", "高级销售"}, {"email", "li@example.com"}}));
+  EXPECT_EQ(moved.status, 200u);
+  EXPECT_EQ(moved.json.Find("position")->as_string(), "高级销售");
+  auto history = client_->Call(admin_, "GET", "/api/v1/users/" + rep + "/history");
+  const Json& latest = history.json.Find("items")->as_array()[0];
+  EXPECT_EQ(latest.Find("type")->as_string(), "UserProfileChanged");
+  EXPECT_EQ(latest.Find("changes")->as_array().size(), 2u);
+  EXPECT_EQ(history.body.find("password_hash"), std::string::npos);
+}
+
+TEST_F(OrgTest, RoleLifecycleAndBuiltinProtection) {
+  auto created = client_->Call(admin_, "POST", "/api/v1/roles",
+                               Obj({{"name", "客服"}, {"permissions", Json::Array{"customer.read"}},
+                                    {"data_scope", "department"}}));
+  ASSERT_EQ(created.status, 201u);
+  const std::string role = Id(created);
+  auto patched = client_->Call(admin_, "PATCH", "/api/v1/roles/" + role,
+                               Obj({{"permissions", Json::Array{"customer.read", "lead.read"}}}));
+  EXPECT_EQ(patched.json.Find("permissions")->as_array().size(), 2u);
+  auto bad = client_->Call(admin_, "POST", "/api/v1/roles",
+                           Obj({{"name", "坏"}, {"permissions", Json::Array{"launch.missiles"}},
+                                {"data_scope", "all"}}));
+  EXPECT_EQ(bad.status, 422u);
+  EXPECT_EQ(client_->Call(admin_, "PATCH", "/api/v1/roles/" + role_ids_.at("超级管理员"),
+                          Obj({{"name", "x"}}))
+                .status,
+            409u);
+  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/roles/" + role_ids_.at("超级管理员")).status, 409u);
+  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/roles/" + role).status, 204u);
+  EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/roles/" + role).status, 404u);
+}
+
+TEST_F(OrgTest, ErrorPathsUseProblemJson) {
+  auto missing = client_->Call(admin_, "GET", "/api/v1/users/does-not-exist");
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(missing.Code(), "not_found");
+  EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/nothing-here").status, 404u);
+
+  auto malformed = client_->Send("POST", "/api/v1/departments", "{not json",
+                                 {{"Authorization", "Bearer " + admin_}});
+  EXPECT_EQ(malformed.status, 400u);
+  EXPECT_EQ(malformed.Code(), "bad_request");
+
+  auto missing_field = client_->Call(admin_, "POST", "/api/v1/departments", Obj({{"name", "x"}}));
+  EXPECT_EQ(missing_field.status, 422u);
+  EXPECT_EQ(missing_field.json.Find("errors")->as_array()[0].Find("field")->as_string(), "parent_id");
+  auto wrong_type = client_->Call(admin_, "POST", "/api/v1/departments",
+                                  Obj({{"name", 5}, {"parent_id", top_}}));
+  EXPECT_EQ(wrong_type.json.Find("errors")->as_array()[0].Find("field")->as_string(), "name");
+  auto unknown = client_->Call(admin_, "POST", "/api/v1/departments",
+                               Obj({{"name", "x"}, {"parent_id", top_}, {"colour", "red"}}));
+  EXPECT_EQ(unknown.json.Find("errors")->as_array()[0].Find("field")->as_string(), "colour");
+  auto bad_username = client_->Call(admin_, "POST", "/api/v1/users",
+                                    Obj({{"username", "12345"}, {"password", "Passw0rd!"}, {"name", "x"},
+                                         {"department_id", top_}, {"role_ids", Json::Array{}}}));
+  EXPECT_EQ(bad_username.json.Find("errors")->as_array()[0].Find("field")->as_string(), "username");
+
+  const std::string dept = CreateDepartment("研发部", top_);
+  auto stale = client_->Call(admin_, "PATCH", "/api/v1/departments/" + dept, Obj({{"name", "新"}}),
+                             {{"If-Match", "\"7\""}});
+  EXPECT_EQ(stale.status, 412u);
+  EXPECT_EQ(stale.Code(), "version_conflict");
+  EXPECT_EQ(stale.json.Find("current_version")->as_int(), 0);
+
+  const std::string huge = "{\"name\":\"" + std::string(2 << 20, 'x') + "\"}";
+  auto too_big = client_->Send("POST", "/api/v1/departments", huge, {{"Authorization", "Bearer " + admin_}});
+  EXPECT_EQ(too_big.status, 413u);
+  EXPECT_EQ(too_big.Code(), "payload_too_large");
+}
+
+TEST_F(OrgTest, GracefulStopExitsZero) { EXPECT_EQ(server_->Stop(), 0) << server_->log(); }
+
+}  // namespace
+}  // namespace chronicle::testing

@@ -1,0 +1,137 @@
+#include "http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "chronicle/json/parse.hpp"
+
+namespace chronicle::testing {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = net::ip::tcp;
+
+std::string HttpResult::Code() const {
+  const Json* code = json.Find("code");
+  return code != nullptr && code->is_string() ? code->as_string() : std::string();
+}
+
+struct HttpClient::Impl {
+  explicit Impl(unsigned short p) : port(p), stream(ioc) {}
+  void Connect() {
+    stream.close();
+    stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  }
+  unsigned short port;
+  net::io_context ioc;
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  bool connected = false;
+};
+
+HttpClient::HttpClient(unsigned short port) : impl_(std::make_unique<Impl>(port)) {}
+HttpClient::~HttpClient() = default;
+
+HttpResult HttpClient::Send(const std::string& method, const std::string& target,
+                            const std::string& body, const std::map<std::string, std::string>& headers) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      if (!impl_->connected) {
+        impl_->Connect();
+        impl_->connected = true;
+      }
+      http::request<http::string_body> req(http::string_to_verb(method), target, 11);
+      req.set(http::field::host, "127.0.0.1");
+      if (!body.empty()) req.set(http::field::content_type, "application/json");
+      for (const auto& [k, v] : headers) req.set(k, v);
+      req.body() = body;
+      req.prepare_payload();
+      req.keep_alive(true);
+      http::write(impl_->stream, req);
+      http::response_parser<http::string_body> parser;
+      parser.body_limit(64 << 20);
+      http::read(impl_->stream, impl_->buffer, parser);
+      auto res = parser.release();
+      HttpResult out;
+      out.status = res.result_int();
+      for (const auto& f : res) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers[name] = std::string(f.value());
+      }
+      out.body = res.body();
+      if (auto parsed = ParseJson(out.body); parsed.ok()) out.json = std::move(parsed).value();
+      if (!res.keep_alive()) impl_->connected = false;
+      return out;
+    } catch (const std::exception&) {
+      impl_->connected = false;  // the server closed an idle connection: reconnect once
+      if (attempt == 1) throw;
+    }
+  }
+  return {};
+}
+
+HttpResult HttpClient::Call(const std::string& token, const std::string& method,
+                            const std::string& target, const Json& body,
+                            std::map<std::string, std::string> headers) {
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+  std::string with_position = target;
+  if (read_own_writes_ && last_position_ > 0 && target.find("min_position=") == std::string::npos) {
+    with_position += (target.find('?') == std::string::npos ? "?" : "&");
+    with_position += "min_position=" + std::to_string(last_position_);
+  }
+  auto r = Send(method, with_position, body.is_null() ? std::string() : body.Dump(), headers);
+  if (auto p = r.Header("x-position"); !p.empty()) {
+    last_position_ = std::max<std::uint64_t>(last_position_, std::stoull(p));
+  }
+  return r;
+}
+
+std::string HttpClient::Login(const std::string& username, const std::string& password) {
+  Json body = Json::MakeObject();
+  body.Set("username", username);
+  body.Set("password", password);
+  auto r = Send("POST", "/api/v1/auth/login", body.Dump());
+  const Json* token = r.json.Find("token");
+  return token != nullptr && token->is_string() ? token->as_string() : std::string();
+}
+
+struct WsClient::Impl {
+  net::io_context ioc;
+  beast::websocket::stream<beast::tcp_stream> ws{ioc};
+  beast::flat_buffer buffer;
+};
+
+WsClient::WsClient(unsigned short port, const std::string& token) : impl_(std::make_unique<Impl>()) {
+  beast::get_lowest_layer(impl_->ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  impl_->ws.handshake("127.0.0.1", "/api/v1/stream?token=" + token);
+}
+
+WsClient::~WsClient() {
+  beast::error_code ignored;
+  beast::get_lowest_layer(impl_->ws).socket().close(ignored);
+}
+
+void WsClient::Send(const std::string& text) { impl_->ws.write(net::buffer(text)); }
+
+std::string WsClient::Receive(int timeout_ms) {
+  beast::get_lowest_layer(impl_->ws).expires_after(std::chrono::milliseconds(timeout_ms));
+  beast::error_code ec;
+  impl_->ws.read(impl_->buffer, ec);
+  if (ec) return "";
+  std::string text = beast::buffers_to_string(impl_->buffer.data());
+  impl_->buffer.consume(impl_->buffer.size());
+  return text;
+}
+
+}  // namespace chronicle::testing

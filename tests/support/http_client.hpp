@@ -1,0 +1,67 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "chronicle/base/json.hpp"
+
+namespace chronicle::testing {
+
+struct HttpResult {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // names lower-case
+  std::string body;
+  Json json;  // parsed body when it is JSON
+
+  [[nodiscard]] std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  // The problem+json `code`, or "".
+  [[nodiscard]] std::string Code() const;
+};
+
+// A keep-alive HTTP/1.1 client over Boost.Beast, blocking. One per thread.
+class HttpClient {
+ public:
+  explicit HttpClient(unsigned short port);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResult Send(const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::map<std::string, std::string>& headers = {});
+  // With "Authorization: Bearer token".
+  HttpResult Call(const std::string& token, const std::string& method, const std::string& target,
+                  const Json& body = Json(), std::map<std::string, std::string> headers = {});
+  // Reads its own writes, as the conventions ask: every request carries
+  // min_position = the highest X-Position this client has seen.
+  void set_read_own_writes(bool on) { read_own_writes_ = on; }
+  [[nodiscard]] std::uint64_t last_position() const { return last_position_; }
+
+  // Logs in and returns the token (empty on failure).
+  std::string Login(const std::string& username, const std::string& password);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  bool read_own_writes_ = true;
+  std::uint64_t last_position_ = 0;
+};
+
+// A WebSocket client for /api/v1/stream.
+class WsClient {
+ public:
+  WsClient(unsigned short port, const std::string& token);
+  ~WsClient();
+  void Send(const std::string& text);
+  // The next message, or "" after `timeout_ms` without one.
+  std::string Receive(int timeout_ms);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chronicle::testing

@@ -1,0 +1,114 @@
+#pragma once
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace chronicle::testing {
+
+inline constexpr const char* kAdminPassword = "Admin#2026-test";
+
+// The real `chronicle serve` as a child process on 127.0.0.1:0. The port is
+// read from its "listening on 127.0.0.1:PORT" log line, as clients would.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra = {})
+      : data_dir_(std::move(data_dir)), extra_(std::move(extra)) {
+    Start();
+  }
+  ~ServerProcess() {
+    if (pid_ > 0) Kill();
+  }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  [[nodiscard]] unsigned short port() const { return port_; }
+  [[nodiscard]] const std::string& log() const { return log_; }
+
+  void Start() {
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    std::vector<std::string> args = {CHRONICLE_BINARY, "serve", "--data-dir", data_dir_,
+                                     "--listen", "127.0.0.1:0", "--admin-password", kAdminPassword,
+                                     "--argon2-memory-kib", "64", "--workers", "4"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+      throw std::runtime_error("spawn chronicle");
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    out_ = fds[0];
+    port_ = 0;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (port_ == 0 && std::chrono::steady_clock::now() < give_up) {
+      ReadSome(100);
+      const std::string marker = "listening on 127.0.0.1:";
+      if (auto at = log_.find(marker); at != std::string::npos) {
+        port_ = static_cast<unsigned short>(std::atoi(log_.c_str() + at + marker.size()));
+      }
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("chronicle serve exited: " + log_);
+      }
+    }
+    if (port_ == 0) throw std::runtime_error("no 'listening on' line: " + log_);
+    fcntl(out_, F_SETFL, O_NONBLOCK);
+  }
+
+  // SIGTERM and wait: the graceful path. Returns the exit status.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    return Wait();
+  }
+  // SIGKILL: the crash path.
+  void Kill() {
+    kill(pid_, SIGKILL);
+    Wait();
+  }
+
+ private:
+  int Wait() {
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) ReadSome(20);
+    ReadSome(0);
+    close(out_);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  void ReadSome(int timeout_ms) {
+    pollfd pfd{out_, POLLIN, 0};
+    if (poll(&pfd, 1, timeout_ms) <= 0) return;
+    char buf[4096];
+    ssize_t n = read(out_, buf, sizeof buf);
+    if (n > 0) log_.append(buf, static_cast<std::size_t>(n));
+  }
+
+  std::string data_dir_;
+  std::vector<std::string> extra_;
+  pid_t pid_ = -1;
+  int out_ = -1;
+  unsigned short port_ = 0;
+  std::string log_;
+};
+
+}  // namespace chronicle::testing
