@@ -31,7 +31,8 @@ std::optional<Flags> ParseOr(const char* sub, const std::vector<FlagSpec>& specs
                              int& exit_code) {
   auto flags = Flags::Parse(specs, args);
   if (!flags.ok()) {
-    std::fprintf(stderr, "chronicle replay %s: %s\n\n%s", sub, flags.status().message().c_str(), kUsage);
+    std::fprintf(stderr, "chronicle replay %s: %s\n\n%s", sub, flags.status().message().c_str(),
+                 kUsage);
     exit_code = 2;
     return std::nullopt;
   }
@@ -56,26 +57,29 @@ int RunReplay(const Args& all) {
   int exit_code = 0;
 
   if (sub == "rebuild") {
-    auto flags = ParseOr("rebuild", {data_dir, {"projection", "", "", "only this read model"}}, args,
-                         exit_code);
+    auto flags = ParseOr("rebuild", {data_dir, {"projection", "", "", "only this read model"}},
+                         args, exit_code);
     if (!flags) return exit_code;
     std::optional<std::string> only;
     if (flags->Has("projection")) only = flags->Get("projection");
     const auto started = std::chrono::steady_clock::now();
     auto last_print = started;
     std::uint64_t total = 0;
-    Status s = replay::Rebuild(
-        flags->Get("data-dir"), only, [&](const std::string& name, std::uint64_t applied, std::uint64_t last) {
-          total = applied;
-          const auto now = std::chrono::steady_clock::now();
-          if (now - last_print < std::chrono::milliseconds(500) && applied != last) return;
-          last_print = now;
-          const double secs = std::chrono::duration<double>(now - started).count();
-          std::fprintf(stderr, "\r%s: %llu/%llu events, %.0f events/s", name.c_str(),
-                       static_cast<unsigned long long>(applied), static_cast<unsigned long long>(last),
-                       secs > 0 ? static_cast<double>(applied) / secs : 0.0);
-          if (applied == last) std::fputc('\n', stderr);
-        });
+    Status s =
+        replay::Rebuild(flags->Get("data-dir"), only,
+                        [&](const std::string& name, std::uint64_t applied, std::uint64_t last) {
+                          total = applied;
+                          const auto now = std::chrono::steady_clock::now();
+                          if (now - last_print < std::chrono::milliseconds(500) && applied != last)
+                            return;
+                          last_print = now;
+                          const double secs = std::chrono::duration<double>(now - started).count();
+                          std::fprintf(stderr, "\r%s: %llu/%llu events, %.0f events/s",
+                                       name.c_str(), static_cast<unsigned long long>(applied),
+                                       static_cast<unsigned long long>(last),
+                                       secs > 0 ? static_cast<double>(applied) / secs : 0.0);
+                          if (applied == last) std::fputc('\n', stderr);
+                        });
     if (!s.ok()) return Fail("rebuild", s);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -83,7 +83,9 @@ Result<projections::RecordView> LoadView(ApiContext& ctx, const projections::Ent
     CHRONICLE_ASSIGN_OR_RETURN(auto events, ctx.store.ReadStreamForward(stream, from, 1024));
     for (const auto& e : events) {
       // Positions and recorded_at only grow along a stream: stop at the first past the point.
-      if (e.position > max_position || e.recorded_at_ns > max_time_ns) {
+      // API times have millisecond precision: an event belongs to the
+      // millisecond it was recorded in.
+      if (e.position > max_position || e.recorded_at_ns / 1'000'000 > max_time_ns / 1'000'000) {
         events.clear();
         break;
       }

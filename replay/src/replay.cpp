@@ -38,10 +38,12 @@ std::string Sha256Hex(const std::string& text) {
 
 std::vector<std::string> ProjectionNames() { return {"records", "history"}; }
 
-Status Rebuild(const std::filesystem::path& data_dir, const std::optional<std::string>& projection,
-               const std::function<void(const std::string&, std::uint64_t, std::uint64_t)>& progress) {
+Status Rebuild(
+    const std::filesystem::path& data_dir, const std::optional<std::string>& projection,
+    const std::function<void(const std::string&, std::uint64_t, std::uint64_t)>& progress) {
   CHRONICLE_ASSIGN_OR_RETURN(auto store, OpenLog(data_dir));
-  CHRONICLE_ASSIGN_OR_RETURN(auto read_models, projections::ReadModelStore::Open(ReadModelDir(data_dir)));
+  CHRONICLE_ASSIGN_OR_RETURN(auto read_models,
+                             projections::ReadModelStore::Open(ReadModelDir(data_dir)));
   projections::RecordsProjection records;
   projections::HistoryProjection history;
   std::vector<projections::Projection*> all = {&records, &history};
@@ -60,7 +62,8 @@ Status Rebuild(const std::filesystem::path& data_dir, const std::optional<std::s
 }
 
 Result<std::vector<std::string>> Digest(const std::filesystem::path& data_dir) {
-  CHRONICLE_ASSIGN_OR_RETURN(auto read_models, projections::ReadModelStore::Open(ReadModelDir(data_dir)));
+  CHRONICLE_ASSIGN_OR_RETURN(auto read_models,
+                             projections::ReadModelStore::Open(ReadModelDir(data_dir)));
   std::vector<std::string> lines;
   for (const auto& name : ProjectionNames()) {
     CHRONICLE_ASSIGN_OR_RETURN(auto loaded, read_models->Load(name));
@@ -85,12 +88,12 @@ Status Show(const std::filesystem::path& data_dir, const std::string& stream, st
   for (std::uint64_t from = 0;;) {
     CHRONICLE_ASSIGN_OR_RETURN(auto events, store->ReadStreamForward(stream, from, 1024));
     for (const auto& e : events) {
-      if (e.recorded_at_ns > as_of_ns) break;
+      if (e.recorded_at_ns / 1'000'000 > as_of_ns / 1'000'000) break;  // ms precision, as the API
       auto payload = ParseJson(e.payload);
       Json shown_payload = payload.ok() ? std::move(payload).value() : Json(e.payload);
       shown_payload.Erase("password_hash");
-      out << "#" << e.position << " v" << e.version << " " << FormatTimestamp(e.recorded_at_ns) << " "
-          << e.type << " by " << (e.metadata.actor.empty() ? "-" : e.metadata.actor) << " "
+      out << "#" << e.position << " v" << e.version << " " << FormatTimestamp(e.recorded_at_ns)
+          << " " << e.type << " by " << (e.metadata.actor.empty() ? "-" : e.metadata.actor) << " "
           << shown_payload.Dump() << "\n";
       if (kind != nullptr) CHRONICLE_RETURN_IF_ERROR(projections::ApplyToView(*kind, e, view));
       ++shown;
@@ -108,7 +111,8 @@ Status ExportJsonl(const std::filesystem::path& data_dir, std::uint64_t from, st
   CHRONICLE_ASSIGN_OR_RETURN(auto store, OpenLog(data_dir));
   to = std::min(to, store->LastPosition());
   for (std::uint64_t next = std::max<std::uint64_t>(from, 1); next <= to;) {
-    CHRONICLE_ASSIGN_OR_RETURN(auto events, store->ReadAll(next, std::min<std::uint64_t>(4096, to - next + 1)));
+    CHRONICLE_ASSIGN_OR_RETURN(auto events,
+                               store->ReadAll(next, std::min<std::uint64_t>(4096, to - next + 1)));
     if (events.empty()) break;
     for (const auto& e : events) {
       auto payload = ParseJson(e.payload);

@@ -36,7 +36,8 @@ TEST_F(AuthTest, RepeatedFailuresAreRateLimitedPerUsername) {
 TEST_F(AuthTest, RequestsWithoutOrWithBadTokenAre401) {
   EXPECT_EQ(client_->Call("", "GET", "/api/v1/users").status, 401u);
   EXPECT_EQ(client_->Call("deadbeef", "GET", "/api/v1/users").status, 401u);
-  EXPECT_EQ(client_->Send("GET", "/api/v1/users", "", {{"Authorization", "Basic abc"}}).status, 401u);
+  EXPECT_EQ(client_->Send("GET", "/api/v1/users", "", {{"Authorization", "Basic abc"}}).status,
+            401u);
 }
 
 TEST_F(AuthTest, LogoutRevokesTheToken) {
@@ -73,8 +74,9 @@ TEST_F(AuthTest, MeListsPermissionsAndDataScope) {
 TEST_F(AuthTest, ChangePasswordNeedsTheOldOne) {
   CreateUser("13800000003", "王五", top_, "销售员");
   const std::string token = client_->Login("13800000003", "Passw0rd!");
-  auto wrong = client_->Call(token, "POST", "/api/v1/auth/change-password",
-                             Obj({{"old_password", "not-it-at-all"}, {"new_password", "N3w-passw0rd"}}));
+  auto wrong =
+      client_->Call(token, "POST", "/api/v1/auth/change-password",
+                    Obj({{"old_password", "not-it-at-all"}, {"new_password", "N3w-passw0rd"}}));
   EXPECT_EQ(wrong.status, 422u);
   EXPECT_EQ(wrong.json.Find("errors")->as_array()[0].Find("field")->as_string(), "old_password");
   auto ok = client_->Call(token, "POST", "/api/v1/auth/change-password",

@@ -32,10 +32,13 @@ TEST_F(OrgTest, DepartmentLifecycleAndTree) {
   ASSERT_EQ(tree.status, 200u);
   const Json& root = tree.json.as_array().at(0);
   EXPECT_EQ(root.Find("name")->as_string(), "办公室");
-  EXPECT_EQ(root.Find("children")->as_array()[0].Find("children")->as_array()[0].Find("id")->as_string(), east);
+  EXPECT_EQ(
+      root.Find("children")->as_array()[0].Find("children")->as_array()[0].Find("id")->as_string(),
+      east);
 
   // A move under its own sub-department is refused.
-  auto cycle = client_->Call(admin_, "PATCH", "/api/v1/departments/" + sales, Obj({{"parent_id", east}}));
+  auto cycle =
+      client_->Call(admin_, "PATCH", "/api/v1/departments/" + sales, Obj({{"parent_id", east}}));
   EXPECT_EQ(cycle.status, 409u);
   EXPECT_EQ(cycle.Code(), "conflict");
   // Not empty: cannot delete.
@@ -48,7 +51,8 @@ TEST_F(OrgTest, DepartmentLifecycleAndTree) {
   EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/departments/" + sales).status, 404u);
   // The history stays after a delete.
   auto history = client_->Call(admin_, "GET", "/api/v1/departments/" + sales + "/history");
-  EXPECT_EQ(history.json.Find("items")->as_array()[0].Find("type")->as_string(), "DepartmentDeleted");
+  EXPECT_EQ(history.json.Find("items")->as_array()[0].Find("type")->as_string(),
+            "DepartmentDeleted");
   // The top department stays.
   EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/departments/" + top_).status, 409u);
 }
@@ -62,11 +66,15 @@ TEST_F(OrgTest, UserLifecycle) {
   EXPECT_EQ(user.body.find("password"), std::string::npos);
 
   auto dup = client_->Call(admin_, "POST", "/api/v1/users",
-                           Obj({{"username", "13811111111"}, {"password", "Passw0rd!"}, {"name", "重复"},
-                                {"department_id", top_}, {"role_ids", Json::Array{role_ids_.at("销售员")}}}));
+                           Obj({{"username", "13811111111"},
+                                {"password", "Passw0rd!"},
+                                {"name", "重复"},
+                                {"department_id", top_},
+                                {"role_ids", Json::Array{role_ids_.at("销售员")}}}));
   EXPECT_EQ(dup.status, 409u);
   // The boss cannot report to their own report.
-  auto cycle = client_->Call(admin_, "PATCH", "/api/v1/users/" + boss, Obj({{"supervisor_id", rep}}));
+  auto cycle =
+      client_->Call(admin_, "PATCH", "/api/v1/users/" + boss, Obj({{"supervisor_id", rep}}));
   EXPECT_EQ(cycle.status, 409u);
   auto moved = client_->Call(admin_, "PATCH", "/api/v1/users/" + rep,
                              Obj({{"position", "高级销售"}, {"email", "li@example.com"}}));
@@ -81,7 +89,8 @@ TEST_F(OrgTest, UserLifecycle) {
 
 TEST_F(OrgTest, RoleLifecycleAndBuiltinProtection) {
   auto created = client_->Call(admin_, "POST", "/api/v1/roles",
-                               Obj({{"name", "客服"}, {"permissions", Json::Array{"customer.read"}},
+                               Obj({{"name", "客服"},
+                                    {"permissions", Json::Array{"customer.read"}},
                                     {"data_scope", "department"}}));
   ASSERT_EQ(created.status, 201u);
   const std::string role = Id(created);
@@ -89,14 +98,17 @@ TEST_F(OrgTest, RoleLifecycleAndBuiltinProtection) {
                                Obj({{"permissions", Json::Array{"customer.read", "lead.read"}}}));
   EXPECT_EQ(patched.json.Find("permissions")->as_array().size(), 2u);
   auto bad = client_->Call(admin_, "POST", "/api/v1/roles",
-                           Obj({{"name", "坏"}, {"permissions", Json::Array{"launch.missiles"}},
+                           Obj({{"name", "坏"},
+                                {"permissions", Json::Array{"launch.missiles"}},
                                 {"data_scope", "all"}}));
   EXPECT_EQ(bad.status, 422u);
-  EXPECT_EQ(client_->Call(admin_, "PATCH", "/api/v1/roles/" + role_ids_.at("超级管理员"),
-                          Obj({{"name", "x"}}))
+  EXPECT_EQ(client_
+                ->Call(admin_, "PATCH", "/api/v1/roles/" + role_ids_.at("超级管理员"),
+                       Obj({{"name", "x"}}))
                 .status,
             409u);
-  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/roles/" + role_ids_.at("超级管理员")).status, 409u);
+  EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/roles/" + role_ids_.at("超级管理员")).status,
+            409u);
   EXPECT_EQ(client_->Call(admin_, "DELETE", "/api/v1/roles/" + role).status, 204u);
   EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/roles/" + role).status, 404u);
 }
@@ -114,16 +126,20 @@ TEST_F(OrgTest, ErrorPathsUseProblemJson) {
 
   auto missing_field = client_->Call(admin_, "POST", "/api/v1/departments", Obj({{"name", "x"}}));
   EXPECT_EQ(missing_field.status, 422u);
-  EXPECT_EQ(missing_field.json.Find("errors")->as_array()[0].Find("field")->as_string(), "parent_id");
-  auto wrong_type = client_->Call(admin_, "POST", "/api/v1/departments",
-                                  Obj({{"name", 5}, {"parent_id", top_}}));
+  EXPECT_EQ(missing_field.json.Find("errors")->as_array()[0].Find("field")->as_string(),
+            "parent_id");
+  auto wrong_type =
+      client_->Call(admin_, "POST", "/api/v1/departments", Obj({{"name", 5}, {"parent_id", top_}}));
   EXPECT_EQ(wrong_type.json.Find("errors")->as_array()[0].Find("field")->as_string(), "name");
   auto unknown = client_->Call(admin_, "POST", "/api/v1/departments",
                                Obj({{"name", "x"}, {"parent_id", top_}, {"colour", "red"}}));
   EXPECT_EQ(unknown.json.Find("errors")->as_array()[0].Find("field")->as_string(), "colour");
   auto bad_username = client_->Call(admin_, "POST", "/api/v1/users",
-                                    Obj({{"username", "12345"}, {"password", "Passw0rd!"}, {"name", "x"},
-                                         {"department_id", top_}, {"role_ids", Json::Array{}}}));
+                                    Obj({{"username", "12345"},
+                                         {"password", "Passw0rd!"},
+                                         {"name", "x"},
+                                         {"department_id", top_},
+                                         {"role_ids", Json::Array{}}}));
   EXPECT_EQ(bad_username.json.Find("errors")->as_array()[0].Find("field")->as_string(), "username");
 
   const std::string dept = CreateDepartment("研发部", top_);
@@ -134,7 +150,8 @@ TEST_F(OrgTest, ErrorPathsUseProblemJson) {
   EXPECT_EQ(stale.json.Find("current_version")->as_int(), 0);
 
   const std::string huge = "{\"name\":\"" + std::string(2 << 20, 'x') + "\"}";
-  auto too_big = client_->Send("POST", "/api/v1/departments", huge, {{"Authorization", "Bearer " + admin_}});
+  auto too_big =
+      client_->Send("POST", "/api/v1/departments", huge, {{"Authorization", "Bearer " + admin_}});
   EXPECT_EQ(too_big.status, 413u);
   EXPECT_EQ(too_big.Code(), "payload_too_large");
 }

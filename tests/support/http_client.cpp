@@ -1,5 +1,6 @@
 #include "http_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +9,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -43,7 +43,8 @@ HttpClient::HttpClient(unsigned short port) : impl_(std::make_unique<Impl>(port)
 HttpClient::~HttpClient() = default;
 
 HttpResult HttpClient::Send(const std::string& method, const std::string& target,
-                            const std::string& body, const std::map<std::string, std::string>& headers) {
+                            const std::string& body,
+                            const std::map<std::string, std::string>& headers) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     try {
       if (!impl_->connected) {
@@ -112,8 +113,10 @@ struct WsClient::Impl {
   beast::flat_buffer buffer;
 };
 
-WsClient::WsClient(unsigned short port, const std::string& token) : impl_(std::make_unique<Impl>()) {
-  beast::get_lowest_layer(impl_->ws).connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+WsClient::WsClient(unsigned short port, const std::string& token)
+    : impl_(std::make_unique<Impl>()) {
+  beast::get_lowest_layer(impl_->ws).connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   impl_->ws.handshake("127.0.0.1", "/api/v1/stream?token=" + token);
 }
 

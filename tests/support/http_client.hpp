@@ -18,6 +18,12 @@ struct HttpResult {
     auto it = headers.find(name);
     return it == headers.end() ? std::string() : it->second;
   }
+  // A top-level string/integer field as text, "" when absent: never crashes a test.
+  [[nodiscard]] std::string Field(const std::string& name) const {
+    const Json* v = json.Find(name);
+    if (v == nullptr) return "";
+    return v->is_string() ? v->as_string() : v->Dump();
+  }
   // The problem+json `code`, or "".
   [[nodiscard]] std::string Code() const;
 };
@@ -30,7 +36,8 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResult Send(const std::string& method, const std::string& target, const std::string& body = "",
+  HttpResult Send(const std::string& method, const std::string& target,
+                  const std::string& body = "",
                   const std::map<std::string, std::string>& headers = {});
   // With "Authorization: Bearer token".
   HttpResult Call(const std::string& token, const std::string& method, const std::string& target,

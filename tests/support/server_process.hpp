@@ -44,9 +44,18 @@ class ServerProcess {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args = {CHRONICLE_BINARY, "serve", "--data-dir", data_dir_,
-                                     "--listen", "127.0.0.1:0", "--admin-password", kAdminPassword,
-                                     "--argon2-memory-kib", "64", "--workers", "4"};
+    std::vector<std::string> args = {CHRONICLE_BINARY,
+                                     "serve",
+                                     "--data-dir",
+                                     data_dir_,
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--admin-password",
+                                     kAdminPassword,
+                                     "--argon2-memory-kib",
+                                     "64",
+                                     "--workers",
+                                     "4"};
     args.insert(args.end(), extra_.begin(), extra_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
