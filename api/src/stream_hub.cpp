@@ -1,5 +1,7 @@
 #include "stream_hub.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <set>
 
@@ -101,14 +103,20 @@ class StreamClient final : public WsListener, public std::enable_shared_from_thi
     if (topic.empty() && topics.contains("events")) topic = "events";
     if (topic.empty()) return;
     // The data scope decides, as for every read: by the record's placement.
+    // Deny by default: a record the read model does not know is not sent.
     if (kind == nullptr) {
       if (!caller_.principal.super_admin) return;
     } else {
-      if (!domain::HasPermission(caller_.principal, std::string(kind->permission) + ".read"))
+      if (!domain::HasPermission(caller_.principal, std::string(kind->permission) + ".read")) {
         return;
+      }
+      // The feed can run ahead of the read models: judge the placement only
+      // once they include this event.
+      ctx_.runtime.WaitFor(event.position, std::chrono::seconds(5));
       auto view = ctx_.records.Get(*kind, id);
-      if (view && !domain::InScope(caller_.principal, ctx_.directory.PlacementOf(*kind, *view)))
+      if (!view || !domain::InScope(caller_.principal, ctx_.directory.PlacementOf(*kind, *view))) {
         return;
+      }
     }
     auto payload = ParseJson(event.payload);
     Json data = payload.ok() ? std::move(payload).value() : Json::MakeObject();

@@ -72,14 +72,17 @@ TEST_F(ScopeTest, AuditorReadsEverythingButCannotWrite) {
                              Obj({{"name", "审计部"}, {"parent_id", top_}}));
   EXPECT_EQ(write.status, 403u);
   EXPECT_EQ(write.Code(), "forbidden");
-  EXPECT_EQ(client_->Call(token, "PATCH", "/api/v1/users/" + chen_, Obj({{"position", "x"}})).status, 403u);
+  EXPECT_EQ(
+      client_->Call(token, "PATCH", "/api/v1/users/" + chen_, Obj({{"position", "x"}})).status,
+      403u);
   EXPECT_EQ(client_->Call(token, "POST", "/api/v1/users/" + chen_ + "/disable").status, 403u);
 }
 
 TEST_F(ScopeTest, RepCannotRunOrgCommands) {
   const std::string token = client_->Login("13900000003", "Passw0rd!");
-  EXPECT_EQ(client_->Call(token, "POST", "/api/v1/roles",
-                          Obj({{"name", "x"}, {"permissions", Json::Array{}}, {"data_scope", "all"}}))
+  EXPECT_EQ(client_
+                ->Call(token, "POST", "/api/v1/roles",
+                       Obj({{"name", "x"}, {"permissions", Json::Array{}}, {"data_scope", "all"}}))
                 .status,
             403u);
   EXPECT_EQ(client_->Call(token, "GET", "/api/v1/audit/head").status, 403u);
@@ -97,8 +100,10 @@ TEST_F(ScopeTest, ListsFilterSortAndPage) {
   auto next = client_->Call(admin_, "GET", "/api/v1/users?limit=2&sort=-username&cursor=" + cursor);
   EXPECT_EQ(next.json.Find("items")->as_array()[0].Find("username")->as_string(), "13900000005");
 
-  EXPECT_EQ(ListIds(admin_, "/api/v1/users?department_id=" + east_), std::vector<std::string>{chen_});
-  EXPECT_EQ(ListIds(admin_, "/api/v1/users?q=%E5%B0%8F%E9%99%88"), std::vector<std::string>{chen_});  // 小陈
+  EXPECT_EQ(ListIds(admin_, "/api/v1/users?department_id=" + east_),
+            std::vector<std::string>{chen_});
+  EXPECT_EQ(ListIds(admin_, "/api/v1/users?q=%E5%B0%8F%E9%99%88"),
+            std::vector<std::string>{chen_});                                   // 小陈
   EXPECT_EQ(ListIds(admin_, "/api/v1/users?name.contains=%E7%BB%8F%E7%90%86"),  // 经理
             std::vector<std::string>{manager_});
   auto in = ListIds(admin_, "/api/v1/users?username.in=13900000004,13900000005");

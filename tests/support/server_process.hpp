@@ -67,6 +67,7 @@ class ServerProcess {
     close(fds[1]);
     out_ = fds[0];
     port_ = 0;
+    log_.clear();  // a restart must not find the previous run's port
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (port_ == 0 && std::chrono::steady_clock::now() < give_up) {
       ReadSome(100);
