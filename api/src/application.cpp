@@ -86,6 +86,7 @@ class ApplicationImpl final : public Application {
   [[nodiscard]] std::string generated_admin_password() const override {
     return generated_password_;
   }
+  [[nodiscard]] std::vector<std::string> routes() const override { return router_.Describe(); }
 
   void Stop(std::chrono::milliseconds grace) override {
     if (stopped_) return;

@@ -25,6 +25,13 @@ void Router::Add(std::string method, std::string pattern, RouteHandler handler) 
   routes_.push_back(std::move(route));
 }
 
+std::vector<std::string> Router::Describe() const {
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+  return out;
+}
+
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   const auto segments = Split(path);
   Match match;

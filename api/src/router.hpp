@@ -28,6 +28,8 @@ class Router {
     bool path_known = false;  // the path exists with another method (405)
   };
   [[nodiscard]] Match Find(std::string_view method, std::string_view path) const;
+  // "METHOD pattern" of every route, in registration order.
+  [[nodiscard]] std::vector<std::string> Describe() const;
 
  private:
   struct Route {

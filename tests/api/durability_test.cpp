@@ -33,7 +33,8 @@ class DurabilityTest : public ApiTest {
         HttpClient c(server_->port());
         for (int i = 0; i < per_writer; ++i) {
           auto d = c.Call(admin_, "POST", "/api/v1/departments",
-                          Obj({{"name", "部" + std::to_string(w) + "-" + std::to_string(i)}, {"parent_id", top_}}));
+                          Obj({{"name", "部" + std::to_string(w) + "-" + std::to_string(i)},
+                               {"parent_id", top_}}));
           if (d.status == 201) {
             c.Call(admin_, "PATCH", "/api/v1/departments/" + Id(d), Obj({{"sort", i}}));
           }
@@ -66,7 +67,8 @@ TEST_F(DurabilityTest, KillDashNineUnderWriteLoadRecoversToAFreshRebuild) {
         HttpClient c(port);
         for (int i = 0; !stop; ++i) {
           c.Call(admin_, "POST", "/api/v1/departments",
-                 Obj({{"name", "压" + std::to_string(w) + "-" + std::to_string(i)}, {"parent_id", top_}}));
+                 Obj({{"name", "压" + std::to_string(w) + "-" + std::to_string(i)},
+                      {"parent_id", top_}}));
         }
       } catch (const std::exception&) {
         // the server died under us: expected

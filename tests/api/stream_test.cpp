@@ -11,7 +11,8 @@ namespace {
 class StreamTest : public ApiTest {
  protected:
   // Reads messages until `count` events arrived; returns their positions.
-  static std::vector<std::int64_t> Collect(WsClient& ws, std::size_t count, std::vector<Json>* messages = nullptr) {
+  static std::vector<std::int64_t> Collect(WsClient& ws, std::size_t count,
+                                           std::vector<Json>* messages = nullptr) {
     std::vector<std::int64_t> positions;
     while (positions.size() < count) {
       const std::string text = ws.Receive(10'000);
@@ -37,7 +38,8 @@ TEST_F(StreamTest, CatchUpThenLiveWithoutGapsUnderConcurrentWrites) {
       HttpClient c(server_->port());
       for (int i = 0; i < 20; ++i) {
         auto r = c.Call(admin_, "POST", "/api/v1/departments",
-                        Obj({{"name", "并发" + std::to_string(w) + "-" + std::to_string(i)}, {"parent_id", top_}}));
+                        Obj({{"name", "并发" + std::to_string(w) + "-" + std::to_string(i)},
+                             {"parent_id", top_}}));
         if (r.status == 201) ++written;
       }
     });
@@ -67,7 +69,8 @@ TEST_F(StreamTest, TopicsAndDataScopeFilterMessages) {
   auto positions = Collect(ws, 1, &messages);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].Find("topic")->as_string(), "users");
-  EXPECT_EQ(messages[0].Find("id")->as_string(), insider) << messages[0].Dump();  // the outsider was filtered out
+  EXPECT_EQ(messages[0].Find("id")->as_string(), insider)
+      << messages[0].Dump();  // the outsider was filtered out
   EXPECT_EQ(messages[0].Find("type")->as_string(), "UserCreated");
   EXPECT_EQ(messages[0].Find("data")->Find("password_hash"), nullptr);
   (void)outsider;

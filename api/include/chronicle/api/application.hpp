@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "chronicle/api/server.hpp"
 #include "chronicle/base/result.hpp"
@@ -38,6 +39,8 @@ class Application {
   [[nodiscard]] virtual std::uint16_t port() const = 0;
   // Set on first start when no admin password was given.
   [[nodiscard]] virtual std::string generated_admin_password() const = 0;
+  // "METHOD /path/{param}" of every HTTP route (the OpenAPI document must match).
+  [[nodiscard]] virtual std::vector<std::string> routes() const = 0;
   // Stops accepting, finishes in-flight requests, stops projections.
   virtual void Stop(std::chrono::milliseconds grace) = 0;
 
