@@ -80,7 +80,16 @@ int RunReplay(const Args& all) {
                                        secs > 0 ? static_cast<double>(applied) / secs : 0.0);
                           if (applied == last) std::fputc('\n', stderr);
                         });
-    if (!s.ok()) return Fail("rebuild", s);
+    if (!s.ok()) {
+      if (s.message().find("lock") != std::string::npos ||
+          s.message().find("in use") != std::string::npos) {
+        std::fprintf(
+            stderr,
+            "a running server owns this data dir: rebuild online with\n"
+            "  POST /api/v1/admin/rebuild {\"projection\": \"NAME\"} (super administrator)\n");
+      }
+      return Fail("rebuild", s);
+    }
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("rebuilt %s to position %llu in %.2f s\n", only.value_or("all read models").c_str(),

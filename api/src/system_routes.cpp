@@ -1,6 +1,10 @@
 // Liveness, readiness, metrics, the OpenAPI document, the permission list
 // and the log's head hash for auditors.
+#include <chrono>
+
+#include "body.hpp"
 #include "chronicle/base/hex.hpp"
+#include "chronicle/projections/catalog.hpp"
 #include "routes.hpp"
 
 namespace chronicle::api {
@@ -53,6 +57,42 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
                out.Set("items", std::move(items));
                return JsonResponse(200, out);
              }));
+  router.Add(
+      "POST", "/api/v1/admin/rebuild", Fallible([&ctx](R r, P) -> Result<Response> {
+        CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
+        if (!caller.principal.super_admin) {
+          return PermissionDeniedError("only a super administrator rebuilds read models");
+        }
+        std::vector<std::string> names = projections::ProjectionNames();
+        if (!r.body.empty()) {
+          CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(r.body, {"projection"}));
+          CHRONICLE_ASSIGN_OR_RETURN(auto only, body.OptionalString("projection"));
+          if (only && !only->empty()) {
+            if (projections::MakeProjection(*only) == nullptr) {
+              return FieldError("projection", "no read model named '" + *only + "'");
+            }
+            names = {*only};
+          }
+        }
+        Json items = Json::MakeArray();
+        for (const auto& name : names) {
+          const auto started = std::chrono::steady_clock::now();
+          auto fresh = projections::MakeProjection(name);
+          CHRONICLE_ASSIGN_OR_RETURN(auto position, ctx.runtime.RebuildOnline(name, *fresh));
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          Json item = Json::MakeObject();
+          item.Set("projection", name);
+          item.Set("position", static_cast<std::int64_t>(position));
+          item.Set("seconds", seconds);
+          item.Set("events_per_second",
+                   seconds > 0 ? static_cast<double>(position) / seconds : 0.0);
+          items.Push(std::move(item));
+        }
+        Json out = Json::MakeObject();
+        out.Set("items", std::move(items));
+        return JsonResponse(200, out);
+      }));
   router.Add("GET", "/api/v1/audit/head", Fallible([&ctx](R r, P) -> Result<Response> {
                CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
                CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "audit.read"));

@@ -16,7 +16,49 @@ struct ProjectionRuntime::Runner {
   std::unique_ptr<eventstore::Subscription> subscription;
   std::atomic<std::uint64_t> applied{0};
   std::thread thread;
+  // Held by the runner while it applies a batch; an online rebuild holds it
+  // to freeze the live model at one position.
+  std::mutex apply_mu;
 };
+
+namespace {
+
+// Applies the log from `from` to `to` (inclusive) to `projection`, in memory.
+Status ApplyRange(eventstore::EventStore& store, Projection& projection, std::uint64_t from,
+                  std::uint64_t to) {
+  DocChanges ignored;
+  while (from <= to) {
+    CHRONICLE_ASSIGN_OR_RETURN(auto batch,
+                               store.ReadAll(from, std::min<std::uint64_t>(4096, to - from + 1)));
+    if (batch.empty()) break;
+    ignored.Clear();
+    CHRONICLE_RETURN_IF_ERROR(projection.Apply(batch, ignored));
+    from = batch.back().position + 1;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::uint64_t> ProjectionRuntime::RebuildOnline(std::string_view name, Projection& fresh) {
+  Runner* runner = nullptr;
+  for (auto& r : runners_) {
+    if (r->projection->name() == name) runner = r.get();
+  }
+  if (runner == nullptr) return NotFoundError("no projection named '" + std::string(name) + "'");
+  CHRONICLE_RETURN_IF_ERROR(fresh.Load({}));
+  // Most of the work happens while the live model keeps serving.
+  const std::uint64_t first_pass = runner->applied.load(std::memory_order_acquire);
+  CHRONICLE_RETURN_IF_ERROR(ApplyRange(store_, fresh, 1, first_pass));
+  std::lock_guard freeze(runner->apply_mu);
+  const std::uint64_t position = runner->applied.load(std::memory_order_acquire);
+  CHRONICLE_RETURN_IF_ERROR(ApplyRange(store_, fresh, first_pass + 1, position));
+  const auto documents = fresh.Documents();
+  CHRONICLE_RETURN_IF_ERROR(read_models_.Replace(name, position, documents));
+  std::vector<std::pair<std::string, std::string>> loaded(documents.begin(), documents.end());
+  CHRONICLE_RETURN_IF_ERROR(runner->projection->Load(loaded));
+  return position;
+}
 
 ProjectionRuntime::ProjectionRuntime(eventstore::EventStore& store, ReadModelStore& read_models)
     : store_(store), read_models_(read_models) {}
@@ -61,6 +103,7 @@ void ProjectionRuntime::Run(Runner& runner) {
       return;
     }
     if (batch->empty()) continue;
+    std::lock_guard apply_lock(runner.apply_mu);
     changes.Clear();
     Status applied = runner.projection->Apply(*batch, changes);
     if (applied.ok()) {

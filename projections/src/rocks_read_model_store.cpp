@@ -57,6 +57,18 @@ class RocksReadModelStore final : public ReadModelStore {
     return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "writing a read model");
   }
 
+  Status Replace(std::string_view projection, std::uint64_t checkpoint,
+                 const std::map<std::string, std::string>& documents) override {
+    const std::string prefix = Prefix(projection);
+    std::string end = prefix;
+    end.back() = '\1';
+    rocksdb::WriteBatch batch;
+    batch.DeleteRange(prefix, end);
+    for (const auto& [key, value] : documents) batch.Put(prefix + "d" + key, value);
+    batch.Put(prefix + "c", std::to_string(checkpoint));
+    return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "replacing a read model");
+  }
+
   Status Drop(std::string_view projection) override {
     const std::string prefix = Prefix(projection);
     std::string end = prefix;

@@ -7,6 +7,7 @@
 #include "chronicle/base/time.hpp"
 #include "chronicle/eventstore/event_store.hpp"
 #include "chronicle/json/parse.hpp"
+#include "chronicle/projections/catalog.hpp"
 #include "chronicle/projections/history_projection.hpp"
 #include "chronicle/projections/projection_runtime.hpp"
 #include "chronicle/projections/record_view.hpp"
@@ -36,7 +37,7 @@ std::string Sha256Hex(const std::string& text) {
 
 }  // namespace
 
-std::vector<std::string> ProjectionNames() { return {"records", "history"}; }
+std::vector<std::string> ProjectionNames() { return projections::ProjectionNames(); }
 
 Status Rebuild(
     const std::filesystem::path& data_dir, const std::optional<std::string>& projection,
@@ -44,13 +45,11 @@ Status Rebuild(
   CHRONICLE_ASSIGN_OR_RETURN(auto store, OpenLog(data_dir));
   CHRONICLE_ASSIGN_OR_RETURN(auto read_models,
                              projections::ReadModelStore::Open(ReadModelDir(data_dir)));
-  projections::RecordsProjection records;
-  projections::HistoryProjection history;
-  std::vector<projections::Projection*> all = {&records, &history};
   bool found = false;
-  for (auto* p : all) {
-    if (projection && *projection != p->name()) continue;
+  for (const auto& candidate : projections::ProjectionNames()) {
+    if (projection && *projection != candidate) continue;
     found = true;
+    auto p = projections::MakeProjection(candidate);
     const std::string name(p->name());
     CHRONICLE_RETURN_IF_ERROR(projections::ProjectionRuntime::Rebuild(
         *store, *read_models, *p, [&](std::uint64_t applied, std::uint64_t last) {

@@ -47,8 +47,10 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   std::vector<std::string> unserved;
   std::set_difference(documented.begin(), documented.end(), served.begin(), served.end(),
                       std::back_inserter(unserved));
-  EXPECT_TRUE(undocumented.empty()) << "served but not in openapi.json: " << ::testing::PrintToString(undocumented);
-  EXPECT_TRUE(unserved.empty()) << "in openapi.json but not served: " << ::testing::PrintToString(unserved);
+  EXPECT_TRUE(undocumented.empty())
+      << "served but not in openapi.json: " << ::testing::PrintToString(undocumented);
+  EXPECT_TRUE(unserved.empty()) << "in openapi.json but not served: "
+                                << ::testing::PrintToString(unserved);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ class HistoryProjection final : public Projection {
 
   // Entries of `stream`, newest first: {position, type, at, actor, changes}.
   [[nodiscard]] std::vector<Json> Entries(const std::string& stream) const;
-  [[nodiscard]] std::map<std::string, std::string> Documents() const;
+  [[nodiscard]] std::map<std::string, std::string> Documents() const override;
 
  private:
   mutable std::shared_mutex mu_;

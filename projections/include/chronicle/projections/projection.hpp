@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ class Projection {
   virtual Status Load(std::span<const std::pair<std::string, std::string>> documents) = 0;
   // Applies events in position order, recording document writes in `changes`.
   virtual Status Apply(std::span<const eventstore::RecordedEvent> events, DocChanges& changes) = 0;
+  // Every document of the current state (what Load would restore).
+  [[nodiscard]] virtual std::map<std::string, std::string> Documents() const = 0;
 };
 
 }  // namespace chronicle::projections

@@ -40,6 +40,13 @@ class ProjectionRuntime {
   // Set when a projection stopped on an event it could not apply.
   [[nodiscard]] Status health() const;
 
+  // While serving: rebuilds the running projection named `name` into
+  // `fresh` (a new, empty instance of the same projection) from the whole
+  // log, then pauses the live one, catches `fresh` up to exactly its
+  // position, and replaces documents + checkpoint in one write and the live
+  // in-memory state from them. Queries never see a half-built model.
+  Result<std::uint64_t> RebuildOnline(std::string_view name, Projection& fresh);
+
   // Offline: drops `projection`'s documents and applies the whole log again.
   // `progress` gets (applied, last) now and then.
   static Status Rebuild(eventstore::EventStore& store, ReadModelStore& read_models,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ class ReadModelStore {
                         const DocChanges& changes) = 0;
   // Removes every document and the checkpoint of `projection`.
   virtual Status Drop(std::string_view projection) = 0;
+  // Replaces all of `projection`'s documents and its checkpoint in one write.
+  virtual Status Replace(std::string_view projection, std::uint64_t checkpoint,
+                         const std::map<std::string, std::string>& documents) = 0;
 };
 
 }  // namespace chronicle::projections

@@ -30,7 +30,7 @@ class RecordsProjection final : public Projection {
       const EntityKind& kind,
       const std::function<void(const std::map<std::string, RecordView, std::less<>>&)>& read) const;
   // Equality for rebuild checks: every record's document, by stream.
-  [[nodiscard]] std::map<std::string, std::string> Documents() const;
+  [[nodiscard]] std::map<std::string, std::string> Documents() const override;
 
  private:
   mutable std::shared_mutex mu_;
