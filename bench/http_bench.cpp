@@ -6,6 +6,10 @@
 // body (no auth, no storage), measured in this run with the same client.
 // Then chronicle's /healthz, a list query and create commands (fsynced, group
 // committed), each as req/s, p50/p99 latency and a ratio of the ceiling.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,9 +17,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -56,7 +57,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(net::io_context& ioc, tcp::endpoint ep, RequestFactory make, Clock::time_point end,
              std::vector<double>& latencies, std::size_t& errors)
-      : stream_(ioc), endpoint_(ep), make_(std::move(make)), end_(end), latencies_(latencies),
+      : stream_(ioc),
+        endpoint_(ep),
+        make_(std::move(make)),
+        end_(end),
+        latencies_(latencies),
         errors_(errors) {}
 
   void Start() {
@@ -71,16 +76,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (Clock::now() >= end_) return;
     request_ = make_(n_++);
     started_ = Clock::now();
-    http::async_write(stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      self->response_ = {};
-      http::async_read(self->stream_, self->buffer_, self->response_,
-                       [self](beast::error_code e, std::size_t) { self->OnRead(e); });
-    });
+    http::async_write(
+        stream_, request_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          self->response_ = {};
+          http::async_read(self->stream_, self->buffer_, self->response_,
+                           [self](beast::error_code e, std::size_t) { self->OnRead(e); });
+        });
   }
   void OnRead(beast::error_code ec) {
     if (ec) return;
-    latencies_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started_).count());
+    latencies_.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - started_).count());
     if (response_.result_int() >= 400) ++errors_;
     Next();
   }
@@ -104,7 +111,8 @@ Result Load(unsigned short port, const std::function<RequestFactory(int)>& facto
   latencies.reserve(1 << 20);
   std::size_t errors = 0;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(g_seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(g_seconds));
   const tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
   for (int c = 0; c < g_connections; ++c) {
     std::make_shared<Connection>(ioc, ep, factory_for(c), end, latencies, errors)->Start();
@@ -122,8 +130,8 @@ Result Load(unsigned short port, const std::function<RequestFactory(int)>& facto
   return r;
 }
 
-http::request<http::string_body> Make(http::verb verb, const std::string& target, const std::string& token,
-                                      std::string body = "") {
+http::request<http::string_body> Make(http::verb verb, const std::string& target,
+                                      const std::string& token, std::string body = "") {
   http::request<http::string_body> req(verb, target, 11);
   req.set(http::field::host, "127.0.0.1");
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
@@ -178,8 +186,9 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--seconds") == 0) g_seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--connections") == 0) g_connections = std::atoi(argv[i + 1]);
   }
-  std::printf("chronicle_bench_http: %d connections, %.1f s per figure, %u cores, 1 client thread\n\n",
-              g_connections, g_seconds, std::thread::hardware_concurrency());
+  std::printf(
+      "chronicle_bench_http: %d connections, %.1f s per figure, %u cores, 1 client thread\n\n",
+      g_connections, g_seconds, std::thread::hardware_concurrency());
 
   // Ceiling: the bare Beast endpoint.
   double ceiling = 0;
@@ -197,11 +206,12 @@ int main(int argc, char** argv) {
       return [](std::uint64_t) { return Make(http::verb::get, "/ping", ""); };
     });
     ceiling = r.rps;
-    std::printf("%-40s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (ceiling)\n", "minimal Beast endpoint", r.rps,
-                r.p50_ms, r.p99_ms);
+    std::printf("%-40s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  (ceiling)\n",
+                "minimal Beast endpoint", r.rps, r.p50_ms, r.p99_ms);
     (*server)->Stop(std::chrono::milliseconds(100));
   }
 
+  spdlog::set_level(spdlog::level::warn);  // no access log lines in the figures' output
   const auto dir = std::filesystem::temp_directory_path() /
                    ("chronicle-bench-http-" + std::to_string(std::random_device{}()));
   chronicle::api::ApplicationOptions options;
@@ -217,26 +227,36 @@ int main(int argc, char** argv) {
   const std::string token = Login(port, options.admin_password);
   const std::string top = TopDepartment(port, token);
 
-  Print("chronicle GET /healthz", Load(port, [](int) {
-          return [](std::uint64_t) { return Make(http::verb::get, "/healthz", ""); };
-        }),
+  Print(
+      "chronicle GET /healthz",
+      Load(port,
+           [](int) { return [](std::uint64_t) { return Make(http::verb::get, "/healthz", ""); }; }),
+      ceiling);
+  Print("chronicle POST /api/v1/departments",
+        Load(port,
+             [&](int c) {
+               return [&, c](std::uint64_t n) {
+                 chronicle::Json body = chronicle::Json::MakeObject();
+                 body.Set("name", "部门-" + std::to_string(c) + "-" + std::to_string(n));
+                 body.Set("parent_id", top);
+                 return Make(http::verb::post, "/api/v1/departments", token, body.Dump());
+               };
+             }),
         ceiling);
-  Print("chronicle POST /api/v1/departments", Load(port, [&](int c) {
-          return [&, c](std::uint64_t n) {
-            chronicle::Json body = chronicle::Json::MakeObject();
-            body.Set("name", "部门-" + std::to_string(c) + "-" + std::to_string(n));
-            body.Set("parent_id", top);
-            return Make(http::verb::post, "/api/v1/departments", token, body.Dump());
-          };
-        }),
+  Print("chronicle GET /api/v1/departments?limit=20",
+        Load(port,
+             [&](int) {
+               return [&](std::uint64_t) {
+                 return Make(http::verb::get, "/api/v1/departments?limit=20", token);
+               };
+             }),
         ceiling);
-  Print("chronicle GET /api/v1/departments?limit=20", Load(port, [&](int) {
-          return [&](std::uint64_t) { return Make(http::verb::get, "/api/v1/departments?limit=20", token); };
-        }),
-        ceiling);
-  Print("chronicle GET /api/v1/auth/me", Load(port, [&](int) {
-          return [&](std::uint64_t) { return Make(http::verb::get, "/api/v1/auth/me", token); };
-        }),
+  Print("chronicle GET /api/v1/auth/me",
+        Load(port,
+             [&](int) {
+               return
+                   [&](std::uint64_t) { return Make(http::verb::get, "/api/v1/auth/me", token); };
+             }),
         ceiling);
   (*app)->Stop(std::chrono::milliseconds(200));
   app->reset();

@@ -159,6 +159,17 @@ void ListQuery::Sort(std::vector<Json>& records) const {
   });
 }
 
+Json ListQuery::PageOf(std::vector<Json> items, std::size_t total) const {
+  Json out = Json::MakeObject();
+  Json array = Json::MakeArray();
+  for (auto& item : items) array.Push(std::move(item));
+  out.Set("items", std::move(array));
+  const std::size_t end = offset_ + items.size();
+  if (end < total) out.Set("next_cursor", "o" + std::to_string(end));
+  out.Set("total", static_cast<std::int64_t>(total));
+  return out;
+}
+
 Json ListQuery::Page(std::vector<Json> records) const {
   Json out = Json::MakeObject();
   Json items = Json::MakeArray();

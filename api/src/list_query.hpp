@@ -18,6 +18,16 @@ class ListQuery {
   // Query parameters handled elsewhere (scope, min_position) are skipped.
   static Result<ListQuery> Parse(const Request& request);
 
+  // Filters, q or sort need every record rendered; without them a page can
+  // be cut from the id (creation) order directly.
+  [[nodiscard]] bool NeedsRenderedRecords() const {
+    return !filters_.empty() || !q_.empty() || !sort_.empty();
+  }
+  [[nodiscard]] std::size_t offset() const { return offset_; }
+  [[nodiscard]] std::size_t limit() const { return limit_; }
+  // {"items", "next_cursor"?, "total"} for a page already cut from `total` records.
+  [[nodiscard]] Json PageOf(std::vector<Json> items, std::size_t total) const;
+
   [[nodiscard]] bool Matches(const Json& record) const;
   void Sort(std::vector<Json>& records) const;
   // {"items": page, "next_cursor"?: ..., "total": N} of already matched, sorted records.

@@ -35,6 +35,22 @@ std::optional<RecordView> OrgDirectory::FindUserByUsername(const std::string& us
 }
 
 Result<domain::Principal> OrgDirectory::PrincipalOf(const std::string& user_id) const {
+  const std::uint64_t generation = records_.generation();
+  {
+    std::lock_guard lock(cache_mu_);
+    if (generation != cache_generation_) {
+      principals_.clear();
+      cache_generation_ = generation;
+    }
+    if (auto it = principals_.find(user_id); it != principals_.end()) return it->second;
+  }
+  CHRONICLE_ASSIGN_OR_RETURN(auto principal, ComputePrincipal(user_id));
+  std::lock_guard lock(cache_mu_);
+  if (generation == cache_generation_) principals_[user_id] = principal;
+  return principal;
+}
+
+Result<domain::Principal> OrgDirectory::ComputePrincipal(const std::string& user_id) const {
   auto user = records_.Get(*users_, user_id);
   if (!user || !user->exists() || String(user->snapshot, "status") == "disabled") {
     return UnauthenticatedError("the user is unknown or disabled");
@@ -54,8 +70,14 @@ Result<domain::Principal> OrgDirectory::PrincipalOf(const std::string& user_id) 
     any_scope = any_scope || scope.has_value();
   }
   if (p.super_admin) p.scope = domain::DataScope::kAll;
-  for (const auto& s : SubordinatesOf(user_id)) p.subordinates.insert(s);
-  for (const auto& d : Subtree(p.department_id)) p.department_subtree.insert(d);
+  // Only what the scope needs: the org can be large.
+  p.subordinates.insert(user_id);
+  if (p.scope == domain::DataScope::kSelfAndSubordinates) {
+    for (const auto& s : SubordinatesOf(user_id)) p.subordinates.insert(s);
+  }
+  if (p.scope == domain::DataScope::kDepartmentAndChildren) {
+    for (const auto& d : Subtree(p.department_id)) p.department_subtree.insert(d);
+  }
   return p;
 }
 
@@ -87,20 +109,33 @@ std::string OrgDirectory::TopDepartmentId() const {
   return top;
 }
 
-std::vector<std::string> OrgDirectory::Subtree(const std::string& department) const {
+std::vector<std::string> OrgDirectory::Descendants(const projections::EntityKind& kind,
+                                                   const std::string& root,
+                                                   std::string_view parent_field) const {
   std::vector<std::string> out;
-  if (department.empty()) return out;
-  records_.Read(*departments_, [&](const auto& all) {
-    out.push_back(department);
+  if (root.empty()) return out;
+  records_.Read(kind, [&](const auto& all) {
+    // One pass to index children by parent, then a walk: linear in the org.
+    std::multimap<std::string, std::string> children;
+    for (const auto& [id, view] : all) {
+      if (!Live(kind, view)) continue;
+      std::string parent = String(view.snapshot, parent_field);
+      if (!parent.empty()) children.emplace(std::move(parent), id);
+    }
+    std::set<std::string> seen{root};
+    out.push_back(root);
     for (std::size_t i = 0; i < out.size(); ++i) {
-      for (const auto& [id, view] : all) {
-        if (Live(*departments_, view) && String(view.snapshot, "parent_id") == out[i]) {
-          out.push_back(id);
-        }
+      auto [begin, end] = children.equal_range(out[i]);
+      for (auto it = begin; it != end; ++it) {
+        if (seen.insert(it->second).second) out.push_back(it->second);
       }
     }
   });
   return out;
+}
+
+std::vector<std::string> OrgDirectory::Subtree(const std::string& department) const {
+  return Descendants(*departments_, department, "parent_id");
 }
 
 bool OrgDirectory::IsSelfOrDescendant(const std::string& department,
@@ -131,18 +166,7 @@ bool OrgDirectory::UserExists(const std::string& id) const {
 }
 
 std::vector<std::string> OrgDirectory::SubordinatesOf(const std::string& user) const {
-  std::vector<std::string> out{user};
-  records_.Read(*users_, [&](const auto& all) {
-    std::set<std::string> seen{user};
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      for (const auto& [id, view] : all) {
-        if (String(view.snapshot, "supervisor_id") == out[i] && seen.insert(id).second) {
-          out.push_back(id);
-        }
-      }
-    }
-  });
-  return out;
+  return Descendants(*users_, user, "supervisor_id");
 }
 
 bool OrgDirectory::SupervisorCycle(const std::string& user, const std::string& supervisor) const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +49,16 @@ class OrgDirectory {
   bool RoleNameTaken(const std::string& name, const std::string& except_id) const;
 
  private:
+  // Everything reachable from `root` through `parent_field` links, root included.
+  std::vector<std::string> Descendants(const projections::EntityKind& kind, const std::string& root,
+                                       std::string_view parent_field) const;
+  Result<domain::Principal> ComputePrincipal(const std::string& user_id) const;
+
   const projections::RecordsProjection& records_;
+  // Principals by user id, valid for one generation of the records model.
+  mutable std::mutex cache_mu_;
+  mutable std::uint64_t cache_generation_ = 0;                   // guarded by cache_mu_
+  mutable std::map<std::string, domain::Principal> principals_;  // guarded by cache_mu_
   const projections::EntityKind* departments_;
   const projections::EntityKind* users_;
   const projections::EntityKind* roles_;

@@ -52,6 +52,8 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind,
   CHRONICLE_ASSIGN_OR_RETURN(ListQuery query, ListQuery::Parse(request));
   const std::string narrowing(request.Query("scope").value_or(""));
   std::vector<Json> matched;
+  std::size_t in_scope = 0;
+  const bool render_all = query.NeedsRenderedRecords();
   Status bad;
   ctx.records.Read(kind, [&](const auto& all) {
     for (const auto& [id, view] : all) {
@@ -64,11 +66,20 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind,
         return;
       }
       if (!*narrowed) continue;
+      if (!render_all) {
+        // Only the requested page is rendered.
+        if (in_scope >= query.offset() && in_scope < query.offset() + query.limit()) {
+          matched.push_back(projections::RenderRecord(kind, view));
+        }
+        ++in_scope;
+        continue;
+      }
       Json body = projections::RenderRecord(kind, view);
       if (query.Matches(body)) matched.push_back(std::move(body));
     }
   });
   CHRONICLE_RETURN_IF_ERROR(bad);
+  if (!render_all) return JsonResponse(200, query.PageOf(std::move(matched), in_scope));
   query.Sort(matched);
   return JsonResponse(200, query.Page(std::move(matched)));
 }

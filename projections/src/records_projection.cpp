@@ -17,6 +17,7 @@ Status RecordsProjection::Load(std::span<const std::pair<std::string, std::strin
     RecordView view = ViewFromDocument(*doc);
     records_[std::string(kind->collection)][view.id] = std::move(view);
   }
+  generation_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 
@@ -32,6 +33,7 @@ Status RecordsProjection::Apply(std::span<const eventstore::RecordedEvent> event
     CHRONICLE_RETURN_IF_ERROR(ApplyToView(*kind, event, view));
     changes.Put(event.stream, ViewToDocument(view).Dump());
   }
+  generation_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

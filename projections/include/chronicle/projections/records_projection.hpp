@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -29,11 +31,16 @@ class RecordsProjection final : public Projection {
   void Read(
       const EntityKind& kind,
       const std::function<void(const std::map<std::string, RecordView, std::less<>>&)>& read) const;
+  // Changes whenever the model does: callers cache derived answers by it.
+  [[nodiscard]] std::uint64_t generation() const {
+    return generation_.load(std::memory_order_acquire);
+  }
   // Equality for rebuild checks: every record's document, by stream.
   [[nodiscard]] std::map<std::string, std::string> Documents() const override;
 
  private:
   mutable std::shared_mutex mu_;
+  std::atomic<std::uint64_t> generation_{0};
   // collection -> record id -> view
   std::map<std::string, std::map<std::string, RecordView, std::less<>>, std::less<>> records_;
 };
