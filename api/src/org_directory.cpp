@@ -70,11 +70,9 @@ Result<domain::Principal> OrgDirectory::ComputePrincipal(const std::string& user
     any_scope = any_scope || scope.has_value();
   }
   if (p.super_admin) p.scope = domain::DataScope::kAll;
-  // Only what the scope needs: the org can be large.
-  p.subordinates.insert(user_id);
-  if (p.scope == domain::DataScope::kSelfAndSubordinates) {
-    for (const auto& s : SubordinatesOf(user_id)) p.subordinates.insert(s);
-  }
+  // Subordinates serve the scope and the scope=subordinates narrowing of
+  // every caller; the department subtree only its own scope.
+  for (const auto& s : SubordinatesOf(user_id)) p.subordinates.insert(s);
   if (p.scope == domain::DataScope::kDepartmentAndChildren) {
     for (const auto& d : Subtree(p.department_id)) p.department_subtree.insert(d);
   }
