@@ -75,7 +75,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
       return Send(ProblemResponse(404, "not_found", "no WebSocket here"), false, message.version());
     }
     stream_.expires_never();
-    std::make_shared<WebSocketSession>(std::move(stream_), context_)->Run(std::move(message));
+    std::make_shared<WebSocketSession>(std::move(stream_), context_)->Run(message);
     return;
   }
   Handle(std::move(message));

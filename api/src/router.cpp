@@ -21,7 +21,8 @@ std::vector<std::string> Split(std::string_view path) {
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, RouteHandler handler) {
-  Route route{std::move(method), pattern, Split(pattern), std::move(handler)};
+  auto segments = Split(pattern);
+  Route route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)};
   routes_.push_back(std::move(route));
 }
 

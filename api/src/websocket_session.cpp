@@ -18,7 +18,7 @@ namespace net = boost::asio;
 WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, ServerContext& context)
     : ws_(std::move(stream)), context_(context) {}
 
-void WebSocketSession::Run(http::request<http::string_body> upgrade) {
+void WebSocketSession::Run(const http::request<http::string_body>& upgrade) {
   Request request;
   request.method = "GET";
   if (!ParseTarget(std::string_view(upgrade.target().data(), upgrade.target().size()), request))
@@ -48,7 +48,7 @@ void WebSocketSession::Run(http::request<http::string_body> upgrade) {
   listener_ = std::move(accepted).value();
   context_.Register(shared_from_this());
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.read_message_max(64 * 1024);
+  ws_.read_message_max(std::size_t{64} * 1024);
   ws_.async_accept(upgrade,
                    [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });
 }

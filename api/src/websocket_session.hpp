@@ -21,7 +21,7 @@ class WebSocketSession : public WsConnection,
                          public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(boost::beast::tcp_stream&& stream, ServerContext& context);
-  void Run(boost::beast::http::request<boost::beast::http::string_body> upgrade);
+  void Run(const boost::beast::http::request<boost::beast::http::string_body>& upgrade);
 
   void Send(std::shared_ptr<const std::string> text) override;
   void Close() override;

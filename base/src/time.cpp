@@ -49,7 +49,7 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   } else if (i + 6 == copy.size() && (copy[i] == '+' || copy[i] == '-') && copy[i + 3] == ':') {
     const int oh = (copy[i + 1] - '0') * 10 + (copy[i + 2] - '0');
     const int om = (copy[i + 4] - '0') * 10 + (copy[i + 5] - '0');
-    offset_s = (copy[i] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    offset_s = (copy[i] == '+' ? 1 : -1) * (std::int64_t{oh} * 3600 + std::int64_t{om} * 60);
     i += 6;
   } else {
     return std::nullopt;

@@ -1,15 +1,11 @@
 #include "chronicle/domain/department.hpp"
 
 #include "chronicle/domain/payload.hpp"
+#include "overloaded.hpp"
 #include "text.hpp"
 
 namespace chronicle::domain::department {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Status ValidateName(const std::string& name) {
   if (TrimmedEmpty(name)) return FieldError("name", "name is required");

@@ -3,15 +3,11 @@
 #include <algorithm>
 
 #include "chronicle/domain/payload.hpp"
+#include "overloaded.hpp"
 #include "text.hpp"
 
 namespace chronicle::domain::role {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Status ValidateName(std::string_view name) {
   if (TrimmedEmpty(name)) return FieldError("name", "name is required");

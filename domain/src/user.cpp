@@ -3,15 +3,11 @@
 #include <algorithm>
 
 #include "chronicle/domain/payload.hpp"
+#include "overloaded.hpp"
 #include "text.hpp"
 
 namespace chronicle::domain::user {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 Status ValidateRefs(const References& refs, bool checks_supervisor, bool checks_roles,
                     bool checks_department) {

@@ -23,8 +23,8 @@ class Json {
   Json(bool b) : v_(b) {}                            // NOLINT(google-explicit-constructor)
   Json(int i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
   Json(std::int64_t i) : v_(i) {}                    // NOLINT(google-explicit-constructor)
-  Json(std::uint64_t i)
-      : v_(static_cast<std::int64_t>(i)) {}         // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  Json(std::uint64_t i) : v_(static_cast<std::int64_t>(i)) {}
   Json(double d) : v_(d) {}                         // NOLINT(google-explicit-constructor)
   Json(std::string s) : v_(std::move(s)) {}         // NOLINT(google-explicit-constructor)
   Json(std::string_view s) : v_(std::string(s)) {}  // NOLINT(google-explicit-constructor)
