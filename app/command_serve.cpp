@@ -39,6 +39,8 @@ int RunServe(const Args& args) {
       {"threads", "CHRONICLE_THREADS", "0", "I/O threads (0: one per core)"},
       {"workers", "CHRONICLE_WORKERS", "8", "handler threads (storage, password hashing)"},
       {"body-limit", "CHRONICLE_BODY_LIMIT", "1048576", "largest request body in bytes"},
+      {"read-timeout", "CHRONICLE_READ_TIMEOUT", "15",
+       "seconds a client has to send a whole request (slower clients are dropped)"},
       {"argon2-memory-kib", "CHRONICLE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost"},
   };
   const char* usage = "chronicle serve [--data-dir DIR] [--listen HOST:PORT]";
@@ -63,6 +65,7 @@ int RunServe(const Args& args) {
     options.server.threads = static_cast<unsigned>(std::stoul(flags->Get("threads")));
     options.workers = static_cast<unsigned>(std::stoul(flags->Get("workers")));
     options.server.body_limit = std::stoul(flags->Get("body-limit"));
+    options.server.read_timeout = std::chrono::seconds(std::stoul(flags->Get("read-timeout")));
     options.argon2_memory_kib =
         static_cast<std::uint32_t>(std::stoul(flags->Get("argon2-memory-kib")));
   } catch (const std::exception&) {

@@ -47,7 +47,11 @@ void WebSocketSession::Run(const http::request<http::string_body>& upgrade) {
   }
   listener_ = std::move(accepted).value();
   context_.Register(shared_from_this());
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  // Heartbeat: a ping after 20 s of silence; a client silent for 40 s is dropped.
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = std::chrono::seconds(40);
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
   ws_.read_message_max(std::size_t{64} * 1024);
   ws_.async_accept(upgrade,
                    [self = shared_from_this()](beast::error_code ec) { self->OnAccept(ec); });

@@ -1,3 +1,9 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <thread>
 
 #include "api_fixture.hpp"
@@ -157,6 +163,40 @@ TEST_F(OrgTest, ErrorPathsUseProblemJson) {
 }
 
 TEST_F(OrgTest, GracefulStopExitsZero) { EXPECT_EQ(server_->Stop(), 0) << server_->log(); }
+
+}  // namespace
+}  // namespace chronicle::testing
+
+namespace chronicle::testing {
+namespace {
+
+// A client that sends half a request and stalls is dropped after the read
+// timeout; others are served meanwhile.
+TEST(SlowClientTest, StalledRequestIsDropped) {
+  TempDir dir;
+  ServerProcess server(dir.path("data").string(), {"--read-timeout", "1"});
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval limit{10, 0};  // longer than the server may take: then the test fails, not hangs
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  const std::string partial = "GET /healthz HTTP/1.1\r\nHost: x\r\n";  // never finished
+  ASSERT_EQ(send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  HttpClient other(server.port());
+  EXPECT_EQ(other.Send("GET", "/healthz").status, 200u);
+  const auto started = std::chrono::steady_clock::now();
+  char buf[256];
+  const ssize_t n = recv(fd, buf, sizeof buf, 0);  // 0 or a reset: the server closed it
+  const int error = errno;
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(n == 0 || (n < 0 && error != EAGAIN && error != EWOULDBLOCK))
+      << "still open after 10 s: n=" << n << " errno=" << error;
+  EXPECT_LT(waited, std::chrono::seconds(10));
+  close(fd);
+}
 
 }  // namespace
 }  // namespace chronicle::testing
