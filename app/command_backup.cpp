@@ -33,7 +33,10 @@ int RunBackup(const Args& args) {
   if (!store.ok()) {
     std::fprintf(stderr, "chronicle backup: %s\n", store.status().message().c_str());
     if (store.status().message().find("in use by another process") != std::string::npos) {
-      std::fprintf(stderr, "a running server owns this data dir: back it up through the server\n");
+      std::fprintf(
+          stderr,
+          "a running server owns this data dir: back it up through the server with\n"
+          "  POST /api/v1/admin/backup {\"to\": \"/absolute/new/dir\"} (super administrator)\n");
     }
     return 1;
   }

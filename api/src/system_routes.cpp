@@ -1,9 +1,11 @@
 // Liveness, readiness, metrics, the OpenAPI document, the permission list
 // and the log's head hash for auditors.
 #include <chrono>
+#include <filesystem>
 
 #include "body.hpp"
 #include "chronicle/base/hex.hpp"
+#include "chronicle/eventstore/verify.hpp"
 #include "chronicle/projections/catalog.hpp"
 #include "routes.hpp"
 
@@ -93,6 +95,29 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
         out.Set("items", std::move(items));
         return JsonResponse(200, out);
       }));
+  router.Add("POST", "/api/v1/admin/backup", Fallible([&ctx](R r, P) -> Result<Response> {
+               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
+               if (!caller.principal.super_admin) {
+                 return PermissionDeniedError("only a super administrator takes backups");
+               }
+               CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(r.body, {"to"}));
+               CHRONICLE_ASSIGN_OR_RETURN(std::string to, body.RequiredString("to"));
+               const std::filesystem::path target(to);
+               if (!target.is_absolute()) return FieldError("to", "to must be an absolute path");
+               std::error_code ec;
+               if (std::filesystem::exists(target, ec)) {
+                 return FieldError("to", "the backup target already exists");
+               }
+               std::filesystem::create_directories(target, ec);
+               // The same layout as a data dir: `chronicle serve --data-dir TO` runs on it.
+               CHRONICLE_RETURN_IF_ERROR(ctx.store.Backup(target / "log"));
+               CHRONICLE_ASSIGN_OR_RETURN(auto report, eventstore::VerifyLog(target / "log"));
+               Json out = Json::MakeObject();
+               out.Set("to", to);
+               out.Set("position", static_cast<std::int64_t>(report.events));
+               out.Set("hash", HexEncode(report.head_hash));
+               return JsonResponse(200, out);
+             }));
   router.Add("GET", "/api/v1/audit/head", Fallible([&ctx](R r, P) -> Result<Response> {
                CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
                CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "audit.read"));
