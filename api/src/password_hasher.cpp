@@ -21,6 +21,14 @@ Result<std::string> PasswordHasher::Hash(std::string_view password) const {
   return std::string(encoded.data());
 }
 
+void PasswordHasher::VerifyNothing(std::string_view password) const {
+  std::call_once(dummy_once_, [this] {
+    auto hashed = Hash("chronicle-timing-equaliser");
+    dummy_ = hashed.ok() ? *hashed : std::string();
+  });
+  static_cast<void>(Verify(dummy_, password));
+}
+
 bool PasswordHasher::Verify(std::string_view encoded, std::string_view password) const {
   const std::string copy(encoded);
   return !copy.empty() &&
