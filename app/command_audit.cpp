@@ -2,9 +2,9 @@
 
 #include "chronicle/base/hex.hpp"
 #include "chronicle/eventstore/verify.hpp"
+#include "chronicle/projections/data_dir.hpp"
 #include "cli_flags.hpp"
 #include "commands.hpp"
-#include "data_dir.hpp"
 
 namespace chronicle::app {
 
@@ -28,9 +28,10 @@ int RunAudit(const Args& args) {
     std::fputs(FlagsHelp(usage, specs).c_str(), stdout);
     return 0;
   }
-  auto report = eventstore::VerifyLog(LogDir(flags->Get("data-dir")), [](std::uint64_t n) {
-    std::fprintf(stderr, "verified %llu events...\n", static_cast<unsigned long long>(n));
-  });
+  auto report =
+      eventstore::VerifyLog(projections::LogDir(flags->Get("data-dir")), [](std::uint64_t n) {
+        std::fprintf(stderr, "verified %llu events...\n", static_cast<unsigned long long>(n));
+      });
   if (!report.ok()) {
     std::printf("BROKEN %s\n", report.status().message().c_str());
     return 1;

@@ -4,9 +4,9 @@
 #include "chronicle/base/hex.hpp"
 #include "chronicle/eventstore/event_store.hpp"
 #include "chronicle/eventstore/verify.hpp"
+#include "chronicle/projections/data_dir.hpp"
 #include "cli_flags.hpp"
 #include "commands.hpp"
-#include "data_dir.hpp"
 
 namespace chronicle::app {
 
@@ -25,11 +25,11 @@ int RunBackup(const Args& args) {
     return flags.ok() && flags->help() ? 0 : 2;
   }
   // Never create an empty log here: a mistyped path must fail, not "succeed".
-  if (!std::filesystem::exists(LogDir(flags->Get("data-dir")) / "CURRENT")) {
+  if (!std::filesystem::exists(projections::LogDir(flags->Get("data-dir")) / "CURRENT")) {
     std::fprintf(stderr, "chronicle backup: no event log in %s\n", flags->Get("data-dir").c_str());
     return 1;
   }
-  auto store = eventstore::EventStore::Open({}, LogDir(flags->Get("data-dir")));
+  auto store = eventstore::EventStore::Open({}, projections::LogDir(flags->Get("data-dir")));
   if (!store.ok()) {
     std::fprintf(stderr, "chronicle backup: %s\n", store.status().message().c_str());
     if (store.status().message().find("in use by another process") != std::string::npos) {
@@ -42,12 +42,12 @@ int RunBackup(const Args& args) {
   }
   std::error_code ec;
   std::filesystem::create_directories(flags->Get("to"), ec);  // the checkpoint makes only the leaf
-  if (Status s = (*store)->Backup(LogDir(flags->Get("to"))); !s.ok()) {
+  if (Status s = (*store)->Backup(projections::LogDir(flags->Get("to"))); !s.ok()) {
     std::fprintf(stderr, "chronicle backup: %s\n", s.message().c_str());
     return 1;
   }
   store->reset();
-  auto report = eventstore::VerifyLog(LogDir(flags->Get("to")));
+  auto report = eventstore::VerifyLog(projections::LogDir(flags->Get("to")));
   if (!report.ok()) {
     std::fprintf(stderr, "chronicle backup: the copy does not verify: %s\n",
                  report.status().message().c_str());

@@ -4,9 +4,9 @@
 #include "chronicle/base/hex.hpp"
 #include "chronicle/eventstore/event_store.hpp"
 #include "chronicle/eventstore/verify.hpp"
+#include "chronicle/projections/data_dir.hpp"
 #include "cli_flags.hpp"
 #include "commands.hpp"
-#include "data_dir.hpp"
 
 namespace chronicle::app {
 namespace {
@@ -31,7 +31,7 @@ int RunDemo(const Args& args) {
     std::fputs(FlagsHelp("chronicle demo --data-dir DIR", specs).c_str(), stdout);
     return flags.ok() ? 0 : 2;
   }
-  const std::string dir = LogDir(flags->Get("data-dir")).string();
+  const std::string dir = projections::LogDir(flags->Get("data-dir")).string();
   auto opened = eventstore::EventStore::Open({}, dir);
   if (!opened.ok()) {
     std::fprintf(stderr, "chronicle demo: %s\n", opened.status().message().c_str());

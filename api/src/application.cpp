@@ -9,6 +9,7 @@
 #include "api_context.hpp"
 #include "chronicle/base/time.hpp"
 #include "chronicle/base/uuid.hpp"
+#include "chronicle/projections/data_dir.hpp"
 #include "chronicle/projections/read_model_store.hpp"
 #include "command_pipeline.hpp"
 #include "idempotency.hpp"
@@ -55,10 +56,10 @@ class ApplicationImpl final : public Application {
     std::filesystem::create_directories(options_.data_dir);
     eventstore::Options store_options;
     store_options.durability = options_.durability;
-    CHRONICLE_ASSIGN_OR_RETURN(
-        store_, eventstore::EventStore::Open(store_options, options_.data_dir / "log"));
-    CHRONICLE_ASSIGN_OR_RETURN(read_models_,
-                               projections::ReadModelStore::Open(options_.data_dir / "readmodels"));
+    CHRONICLE_ASSIGN_OR_RETURN(store_, eventstore::EventStore::Open(
+                                           store_options, projections::LogDir(options_.data_dir)));
+    CHRONICLE_ASSIGN_OR_RETURN(read_models_, projections::ReadModelStore::Open(
+                                                 projections::ReadModelDir(options_.data_dir)));
     runtime_ = std::make_unique<projections::ProjectionRuntime>(*store_, *read_models_);
     directory_ = std::make_unique<OrgDirectory>(records_);
     const std::uint64_t ready_position = store_->LastPosition();

@@ -7,6 +7,7 @@
 #include "chronicle/base/hex.hpp"
 #include "chronicle/eventstore/verify.hpp"
 #include "chronicle/projections/catalog.hpp"
+#include "chronicle/projections/data_dir.hpp"
 #include "routes.hpp"
 
 namespace chronicle::api {
@@ -110,8 +111,9 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
                }
                std::filesystem::create_directories(target, ec);
                // The same layout as a data dir: `chronicle serve --data-dir TO` runs on it.
-               CHRONICLE_RETURN_IF_ERROR(ctx.store.Backup(target / "log"));
-               CHRONICLE_ASSIGN_OR_RETURN(auto report, eventstore::VerifyLog(target / "log"));
+               CHRONICLE_RETURN_IF_ERROR(ctx.store.Backup(projections::LogDir(target)));
+               CHRONICLE_ASSIGN_OR_RETURN(auto report,
+                                          eventstore::VerifyLog(projections::LogDir(target)));
                Json out = Json::MakeObject();
                out.Set("to", to);
                out.Set("position", static_cast<std::int64_t>(report.events));

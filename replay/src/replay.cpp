@@ -8,6 +8,7 @@
 #include "chronicle/eventstore/event_store.hpp"
 #include "chronicle/json/parse.hpp"
 #include "chronicle/projections/catalog.hpp"
+#include "chronicle/projections/data_dir.hpp"
 #include "chronicle/projections/history_projection.hpp"
 #include "chronicle/projections/projection_runtime.hpp"
 #include "chronicle/projections/record_view.hpp"
@@ -16,8 +17,8 @@
 namespace chronicle::replay {
 namespace {
 
-std::filesystem::path LogDir(const std::filesystem::path& d) { return d / "log"; }
-std::filesystem::path ReadModelDir(const std::filesystem::path& d) { return d / "readmodels"; }
+using projections::LogDir;
+using projections::ReadModelDir;
 
 Result<std::unique_ptr<eventstore::EventStore>> OpenLog(const std::filesystem::path& data_dir) {
   if (!std::filesystem::exists(LogDir(data_dir) / "CURRENT")) {

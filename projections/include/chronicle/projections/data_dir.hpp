@@ -2,10 +2,11 @@
 
 #include <filesystem>
 
-namespace chronicle::app {
+namespace chronicle::projections {
 
-// The layout of a data directory: the event log (the only source of truth,
-// what backup copies and audit verifies) and the rebuildable read models.
+// The layout of a data directory, known here once: the event log (the only
+// source of truth, what backup copies and audit verifies) and the read
+// models rebuilt from it.
 inline std::filesystem::path LogDir(const std::filesystem::path& data_dir) {
   return data_dir / "log";
 }
@@ -13,4 +14,4 @@ inline std::filesystem::path ReadModelDir(const std::filesystem::path& data_dir)
   return data_dir / "readmodels";
 }
 
-}  // namespace chronicle::app
+}  // namespace chronicle::projections
