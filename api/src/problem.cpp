@@ -50,9 +50,9 @@ Response Build(unsigned http_status, std::string_view code, std::string_view tit
   w.Key("status").Int(http_status);
   w.Key("code").String(code);
   w.Key("detail").String(detail);
-  if (status != nullptr && status->field()) {
+  if (status != nullptr && (status->field() || status->parameter())) {
     w.Key("errors").BeginArray().BeginObject();
-    w.Key("field").String(*status->field());
+    w.Key("field").String(status->field() ? *status->field() : *status->parameter());
     w.Key("message").String(status->message());
     w.EndObject().EndArray();
   }

@@ -2,10 +2,17 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 namespace chronicle {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// No request or stored document of ours has more members than this; a body
+// with more is refused before any work proportional to its keys.
+constexpr std::size_t kMaxKeysPerObject = 10'000;
 
 Result<Json> Convert(simdjson::dom::element element, int depth) {
   if (depth > kMaxDepth) return InvalidArgumentError("JSON nested too deeply");
@@ -34,15 +41,25 @@ Result<Json> Convert(simdjson::dom::element element, int depth) {
       return Json(std::move(array));
     }
     case simdjson::dom::element_type::OBJECT: {
-      Json::Object object;
       simdjson::dom::object fields = element.get_object().value_unsafe();
+      if (fields.size() > kMaxKeysPerObject) {
+        return InvalidArgumentError("a JSON object has more than " +
+                                    std::to_string(kMaxKeysPerObject) + " members");
+      }
+      // Duplicate keys are refused: sort views of the keys, compare neighbours
+      // (O(n log n); a quadratic scan let one body burn seconds of CPU).
+      std::vector<std::string_view> keys;
+      keys.reserve(fields.size());
+      for (auto field : fields) keys.push_back(field.key);
+      std::sort(keys.begin(), keys.end());
+      if (auto dup = std::adjacent_find(keys.begin(), keys.end()); dup != keys.end()) {
+        return InvalidArgumentError("duplicate key '" + std::string(*dup) + "'");
+      }
+      Json::Object object;
+      object.reserve(keys.size());
       for (auto field : fields) {
         CHRONICLE_ASSIGN_OR_RETURN(Json value, Convert(field.value, depth + 1));
-        std::string key(field.key);
-        for (const auto& existing : object) {
-          if (existing.first == key) return InvalidArgumentError("duplicate key '" + key + "'");
-        }
-        object.emplace_back(std::move(key), std::move(value));
+        object.emplace_back(std::string(field.key), std::move(value));
       }
       return Json(std::move(object));
     }

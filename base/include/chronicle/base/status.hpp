@@ -56,6 +56,14 @@ class [[nodiscard]] Status {
     return std::move(*this);
   }
 
+  // For kInvalidArgument about one query parameter or header (API: 400
+  // naming it). Distinct from field(): the request, not the resource, is bad.
+  [[nodiscard]] const std::optional<std::string>& parameter() const { return parameter_; }
+  Status&& WithParameter(std::string parameter) && {
+    parameter_ = std::move(parameter);
+    return std::move(*this);
+  }
+
   // Marks a deliberately ignored status; greppable, unlike a cast.
   void IgnoreError() const {}
 
@@ -68,6 +76,7 @@ class [[nodiscard]] Status {
   std::string message_;
   std::optional<std::int64_t> current_version_;
   std::optional<std::string> field_;
+  std::optional<std::string> parameter_;
 };
 
 // kInvalidArgument naming the offending field.
