@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <cstdio>
 
 #include "chronicle/api/application.hpp"
@@ -41,6 +42,12 @@ int RunServe(const Args& args) {
       {"body-limit", "CHRONICLE_BODY_LIMIT", "1048576", "largest request body in bytes"},
       {"read-timeout", "CHRONICLE_READ_TIMEOUT", "15",
        "seconds a client has to send a whole request (slower clients are dropped)"},
+      {"idle-timeout", "CHRONICLE_IDLE_TIMEOUT", "60",
+       "seconds a keep-alive connection may wait between requests"},
+      {"max-connections", "CHRONICLE_MAX_CONNECTIONS", "10000",
+       "open connections beyond which new ones are answered 503 and closed"},
+      {"session-idle", "CHRONICLE_SESSION_IDLE", "7200",
+       "seconds without a request after which a login session ends"},
       {"argon2-memory-kib", "CHRONICLE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost"},
   };
   const char* usage = "chronicle serve [--data-dir DIR] [--listen HOST:PORT]";
@@ -61,15 +68,32 @@ int RunServe(const Args& args) {
   }
   options.durability =
       durability == "sync" ? eventstore::Durability::kSync : eventstore::Durability::kAsync;
-  try {
-    options.server.threads = static_cast<unsigned>(std::stoul(flags->Get("threads")));
-    options.workers = static_cast<unsigned>(std::stoul(flags->Get("workers")));
-    options.server.body_limit = std::stoul(flags->Get("body-limit"));
-    options.server.read_timeout = std::chrono::seconds(std::stoul(flags->Get("read-timeout")));
-    options.argon2_memory_kib =
-        static_cast<std::uint32_t>(std::stoul(flags->Get("argon2-memory-kib")));
-  } catch (const std::exception&) {
-    std::fprintf(stderr, "chronicle serve: numeric flags need numbers\n");
+  // Numbers are strict: digits only, within range (no sign, no wrap-around).
+  std::string bad;
+  auto number = [&](const char* name, std::uint64_t min, std::uint64_t max) -> std::uint64_t {
+    const std::string text = flags->Get(name);
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
+        value > max) {
+      if (bad.empty()) {
+        bad = "--" + std::string(name) + " must be a whole number from " + std::to_string(min) +
+              " to " + std::to_string(max) + ", not '" + text + "'";
+      }
+    }
+    return value;
+  };
+  options.server.threads = static_cast<unsigned>(number("threads", 0, 1024));
+  options.workers = static_cast<unsigned>(number("workers", 1, 1024));
+  options.server.body_limit = number("body-limit", 1024, std::uint64_t{1} << 30);
+  options.server.read_timeout = std::chrono::seconds(number("read-timeout", 1, 3600));
+  options.server.idle_timeout = std::chrono::seconds(number("idle-timeout", 1, 3600));
+  options.server.max_connections = number("max-connections", 1, 1'000'000);
+  options.session_idle = std::chrono::seconds(number("session-idle", 60, 30 * 24 * 3600));
+  options.argon2_memory_kib =
+      static_cast<std::uint32_t>(number("argon2-memory-kib", 8, 4 * 1024 * 1024));
+  if (!bad.empty()) {
+    std::fprintf(stderr, "chronicle serve: %s\n", bad.c_str());
     return 2;
   }
   auto server = ParseListen(flags->Get("listen"), options.server);

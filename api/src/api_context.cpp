@@ -4,6 +4,7 @@
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/base/uuid.hpp"
+#include "request_parsing.hpp"
 
 namespace chronicle::api {
 
@@ -13,8 +14,12 @@ Result<Caller> Authenticate(ApiContext& ctx, const Request& request) {
   if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
     return UnauthenticatedError("missing bearer token");
   }
-  std::string token(header->substr(kBearer.size()));
-  auto user_id = ctx.tokens.Find(token, NowNs());
+  return AuthenticateToken(ctx, std::string(header->substr(kBearer.size())));
+}
+
+Result<Caller> AuthenticateToken(ApiContext& ctx, std::string token) {
+  if (token.empty() || token.size() > 256) return UnauthenticatedError("missing bearer token");
+  auto user_id = ctx.sessions.Find(token, NowNs());
   if (!user_id) return UnauthenticatedError("the token is invalid, expired or revoked");
   // Checked on every request: disabling a user stops its tokens at once.
   CHRONICLE_ASSIGN_OR_RETURN(auto principal, ctx.directory.PrincipalOf(*user_id));
@@ -24,22 +29,6 @@ Result<Caller> Authenticate(ApiContext& ctx, const Request& request) {
 Status RequirePermission(const Caller& caller, std::string_view permission) {
   if (domain::HasPermission(caller.principal, permission)) return Status::Ok();
   return PermissionDeniedError("missing permission " + std::string(permission));
-}
-
-Status WaitForMinPosition(ApiContext& ctx, const Request& request) {
-  auto raw = request.Query("min_position");
-  if (!raw) return Status::Ok();
-  std::uint64_t position = 0;
-  try {
-    position = std::stoull(std::string(*raw));
-  } catch (const std::exception&) {
-    return InvalidArgumentError("min_position must be a non-negative integer");
-  }
-  if (!ctx.runtime.WaitFor(position, std::chrono::seconds(5))) {
-    return UnavailableError("read models have not reached position " + std::to_string(position) +
-                            " within 5 s");
-  }
-  return Status::Ok();
 }
 
 void CatchUpReadModels(ApiContext& ctx) {
@@ -60,18 +49,6 @@ Response RecordResponse(unsigned status, const projections::EntityKind& kind,
   r.SetHeader("ETag", "\"" + std::to_string(view.version) + "\"");
   if (position) r.SetHeader("X-Position", std::to_string(*position));
   return r;
-}
-
-Result<std::optional<std::uint64_t>> IfMatch(const Request& request) {
-  auto header = request.Header("if-match");
-  if (!header) return std::optional<std::uint64_t>();
-  std::string_view v = *header;
-  if (v.starts_with("W/")) v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) {
-    return InvalidArgumentError("If-Match must be a version like \"3\"");
-  }
-  return std::optional<std::uint64_t>(std::stoull(std::string(v)));
 }
 
 Result<projections::RecordView> LoadView(ApiContext& ctx, const projections::EntityKind& kind,
@@ -101,9 +78,9 @@ Result<projections::RecordView> LoadView(ApiContext& ctx, const projections::Ent
 eventstore::EventMetadata MetadataOf(const Caller& caller, const Request& request) {
   eventstore::EventMetadata m;
   m.actor = caller.principal.user_id;
-  auto correlation = request.Header("x-request-id");
-  m.correlation_id =
-      correlation ? std::string(*correlation) : NewUuidV7(NowNs() / 1'000'000).ToString();
+  // Stored in the log and exported: only a sane client id is kept.
+  m.correlation_id = SanitizeRequestId(request.Header("x-request-id"))
+                         .value_or(NewUuidV7(NowNs() / 1'000'000).ToString());
   return m;
 }
 

@@ -15,7 +15,7 @@
 #include "metrics.hpp"
 #include "org_directory.hpp"
 #include "password_hasher.hpp"
-#include "token_store.hpp"
+#include "session_store.hpp"
 
 namespace chronicle::api {
 
@@ -27,9 +27,8 @@ struct ApiContext {
   projections::HistoryProjection& history;
   OrgDirectory& directory;
   PasswordHasher& hasher;
-  TokenStore& tokens;
-  RateLimiter& login_by_username;
-  RateLimiter& login_by_address;
+  SessionStore& sessions;
+  LoginLimiter& login_limiter;
   Metrics& metrics;
   std::string openapi_json;
   std::uint64_t ready_position = 0;  // the log's end at start: /readyz waits for it
@@ -41,12 +40,13 @@ struct Caller {
   std::string token;
 };
 
-// Bearer token -> Caller; kUnauthenticated without a live token or user.
+// Bearer token -> Caller; kUnauthenticated without a live session or user.
+// The dispatcher calls it for every non-public route, before anything else.
 Result<Caller> Authenticate(ApiContext& ctx, const Request& request);
+// The token alone (WebSocket upgrades carry it in ?token=).
+Result<Caller> AuthenticateToken(ApiContext& ctx, std::string token);
 Status RequirePermission(const Caller& caller, std::string_view permission);
 
-// Waits (up to 5 s) until read models applied ?min_position=N; kUnavailable after.
-Status WaitForMinPosition(ApiContext& ctx, const Request& request);
 // Lets a command see the records its caller just wrote (bounded wait).
 void CatchUpReadModels(ApiContext& ctx);
 
@@ -54,8 +54,6 @@ Response JsonResponse(unsigned status, const Json& body);
 // A record body with ETag (and X-Position when `position` is set).
 Response RecordResponse(unsigned status, const projections::EntityKind& kind,
                         const projections::RecordView& view, std::optional<std::uint64_t> position);
-// Parses If-Match: "VERSION" (quotes optional); nullopt when absent.
-Result<std::optional<std::uint64_t>> IfMatch(const Request& request);
 
 // Rebuilds a record from its stream up to `max_position` / `max_time_ns`
 // (inclusive). kNotFound when it did not exist by then.

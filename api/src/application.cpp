@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <random>
 
@@ -14,6 +15,7 @@
 #include "command_pipeline.hpp"
 #include "idempotency.hpp"
 #include "problem.hpp"
+#include "request_parsing.hpp"
 #include "routes.hpp"
 #include "stream_hub.hpp"
 
@@ -44,11 +46,8 @@ class ApplicationImpl final : public Application {
   explicit ApplicationImpl(const ApplicationOptions& options)
       : options_(options),
         hasher_({options.argon2_time, options.argon2_memory_kib, 1}),
-        tokens_(options.token_lifetime),
-        login_by_username_(5, std::chrono::minutes(15)),
-        login_by_address_(30, std::chrono::minutes(15)),
-        workers_(std::max(1u, options.workers)),
-        idempotency_(100'000) {}
+        login_limiter_(LoginLimiter::Options{}),
+        workers_(std::max(1u, options.workers)) {}
 
   ~ApplicationImpl() override { Stop(std::chrono::milliseconds(0)); }
 
@@ -60,20 +59,31 @@ class ApplicationImpl final : public Application {
                                            store_options, projections::LogDir(options_.data_dir)));
     CHRONICLE_ASSIGN_OR_RETURN(read_models_, projections::ReadModelStore::Open(
                                                  projections::ReadModelDir(options_.data_dir)));
+    CHRONICLE_ASSIGN_OR_RETURN(session_disk_, projections::ReadModelStore::Open(
+                                                  projections::SessionDir(options_.data_dir)));
+    CHRONICLE_ASSIGN_OR_RETURN(
+        sessions_,
+        SessionStore::Open({options_.token_lifetime, options_.session_idle}, *session_disk_));
+    CHRONICLE_ASSIGN_OR_RETURN(idempotency_,
+                               IdempotencyCache::Open({}, session_disk_.get(), NowNs()));
     runtime_ = std::make_unique<projections::ProjectionRuntime>(*store_, *read_models_);
     directory_ = std::make_unique<OrgDirectory>(records_);
     const std::uint64_t ready_position = store_->LastPosition();
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(records_));
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(history_));
-    ctx_ = std::make_unique<ApiContext>(ApiContext{
-        *store_, *runtime_, records_, history_, *directory_, hasher_, tokens_, login_by_username_,
-        login_by_address_, metrics_, std::string(OpenApiDocument()), ready_position});
+    ctx_ = std::make_unique<ApiContext>(
+        ApiContext{*store_, *runtime_, records_, history_, *directory_, hasher_, *sessions_,
+                   login_limiter_, metrics_, std::string(OpenApiDocument()), ready_position});
     if (store_->LastPosition() == 0) CHRONICLE_RETURN_IF_ERROR(Bootstrap());
     AddSystemRoutes(router_, *ctx_);
     AddAuthRoutes(router_, *ctx_);
     AddRecordRoutes(router_, *ctx_);
     AddOrgRoutes(router_, *ctx_);
     hub_ = std::make_shared<StreamHub>(*ctx_);
+    CHRONICLE_RETURN_IF_ERROR(hub_->Start());
+    sessions_->OnRevoked([hub = std::weak_ptr<StreamHub>(hub_)] {
+      if (auto h = hub.lock()) h->RecheckSessions();
+    });
     CHRONICLE_ASSIGN_OR_RETURN(server_, Server::Start(
                                             options_.server,
                                             [this](Request r, Respond respond) {
@@ -87,13 +97,19 @@ class ApplicationImpl final : public Application {
   [[nodiscard]] std::string generated_admin_password() const override {
     return generated_password_;
   }
-  [[nodiscard]] std::vector<std::string> routes() const override { return router_.Describe(); }
+  [[nodiscard]] std::vector<RouteInfo> routes() const override {
+    std::vector<RouteInfo> out;
+    for (const auto& r : router_.Routes())
+      out.push_back({r.method, r.pattern, r.access.Describe()});
+    return out;
+  }
 
   void Stop(std::chrono::milliseconds grace) override {
     if (stopped_) return;
     stopped_ = true;
     if (server_) server_->Stop(grace);
     if (hub_) hub_->StopAll();
+    if (sessions_) sessions_->OnRevoked(nullptr);
     workers_.join();
     if (runtime_) runtime_->Stop();
   }
@@ -169,49 +185,134 @@ class ApplicationImpl final : public Application {
     return Status::Ok();
   }
 
+  // One request through the fixed order of checks (docs/architecture.md):
+  // method, route, authentication, permission, parameters of the wait,
+  // read-your-writes wait (async), Idempotency-Key, handler.
+  struct Exchange {
+    Request request;
+    Respond respond;
+    std::chrono::steady_clock::time_point started;
+    Router::Match match;
+    std::string route = "unmatched";
+    std::string method = "other";
+    std::optional<Caller> caller;
+  };
+
   void Dispatch(Request request, Respond respond) {
-    boost::asio::post(workers_, [this, request = std::move(request), respond = std::move(respond)] {
-      const auto started = std::chrono::steady_clock::now();
-      auto match = router_.Find(request.method, request.path);
-      Response response;
-      try {
-        if (match.handler == nullptr) {
-          response = match.path_known
-                         ? ProblemResponse(405, "method_not_allowed", "method not allowed here")
-                         : ProblemResponse(404, "not_found", "no such resource: " + request.path);
-        } else if (Status caught_up = WaitForMinPosition(*ctx_, request); !caught_up.ok()) {
-          // One place for read-your-writes: before authentication, so a
-          // change to the caller's own account is seen too.
-          response = ProblemResponse(caught_up);
-        } else if (auto key = request.Header("idempotency-key"); key && request.method == "POST") {
-          const std::string scope = std::string(request.Header("authorization").value_or("")) +
-                                    "\n" + request.path + "\n" + std::string(*key);
-          response = idempotency_.Run(scope, request.body,
-                                      [&] { return (*match.handler)(request, match.params); });
-        } else {
-          response = (*match.handler)(request, match.params);
+    auto x = std::make_shared<Exchange>();
+    x->request = std::move(request);
+    x->respond = std::move(respond);
+    x->started = std::chrono::steady_clock::now();
+    boost::asio::post(workers_, [this, x] { Begin(x); });
+  }
+
+  void Begin(const std::shared_ptr<Exchange>& x) {
+    Request& request = x->request;
+    if (!IsKnownMethod(request.method)) {
+      return Finish(x, ProblemResponse(405, "method_not_allowed", "unknown HTTP method"));
+    }
+    x->method = request.method;
+    // HEAD is GET without the body (the session drops it).
+    x->match = router_.Find(request.method == "HEAD" ? "GET" : request.method, request.path);
+    if (x->match.handler == nullptr) {
+      return Finish(x, x->match.path_known
+                           ? ProblemResponse(405, "method_not_allowed", "method not allowed here")
+                           : ProblemResponse(404, "not_found", "no such resource"));
+    }
+    x->route = x->match.pattern;
+    if (Status allowed = Admit(*x); !allowed.ok()) return Finish(x, ProblemResponse(allowed));
+    // Read-your-writes: wait for the read models without holding a worker.
+    if (auto raw = request.Query("min_position")) {
+      auto position = ParseCount("min_position", *raw);
+      if (!position.ok()) return Finish(x, ProblemResponse(position.status()));
+      if (runtime_->AppliedPosition() < *position) return Wait(x, *position);
+    }
+    Run(x);
+  }
+
+  // Authentication and permission, from the route's declaration.
+  Status Admit(Exchange& x) {
+    const Access& access = *x.match.access;
+    if (access.kind == Access::Kind::kPublic) return Status::Ok();
+    CHRONICLE_ASSIGN_OR_RETURN(x.caller, Authenticate(*ctx_, x.request));
+    switch (access.kind) {
+      case Access::Kind::kPermission:
+        return RequirePermission(*x.caller, access.permission);
+      case Access::Kind::kSuperAdmin:
+        if (!x.caller->principal.super_admin) {
+          return PermissionDeniedError("only a super administrator may do this");
         }
+        return Status::Ok();
+      case Access::Kind::kPublic:
+      case Access::Kind::kAuthenticated:
+        break;
+    }
+    return Status::Ok();
+  }
+
+  void Wait(const std::shared_ptr<Exchange>& x, std::uint64_t position) {
+    struct Waiting {
+      std::atomic<bool> settled{false};
+      std::uint64_t ticket = 0;
+      boost::asio::steady_timer timer;
+      explicit Waiting(boost::asio::thread_pool& pool) : timer(pool) {}
+    };
+    auto w = std::make_shared<Waiting>(workers_);
+    w->timer.expires_after(std::chrono::seconds(5));
+    // Whichever comes first settles the request: the read models or the timer.
+    w->timer.async_wait([this, x, w, position](boost::system::error_code) {
+      if (w->settled.exchange(true)) return;
+      runtime_->CancelWhenApplied(w->ticket);
+      Finish(x, ProblemResponse(UnavailableError("read models have not reached position " +
+                                                 std::to_string(position) + " within 5 s")));
+    });
+    w->ticket = runtime_->WhenApplied(position, [this, x, w] {
+      if (w->settled.exchange(true)) return;
+      boost::asio::post(workers_, [this, x, w] {
+        w->timer.cancel();
+        Run(x);
+      });
+    });
+  }
+
+  void Run(const std::shared_ptr<Exchange>& x) {
+    const Request& request = x->request;
+    const Call call{request, x->match.params, x->caller ? &*x->caller : nullptr};
+    auto handle = [&]() -> Response {
+      try {
+        auto result = (*x->match.handler)(call);
+        return result.ok() ? std::move(result).value() : ProblemResponse(result.status());
       } catch (const std::exception& e) {
         // A bug must not take the server down; the client sees no internals.
-        spdlog::error("{} {}: unhandled exception: {}", request.method, request.path, e.what());
-        response = ProblemResponse(InternalError(e.what()));
+        spdlog::error("{} {}: unhandled exception: {}", request.method, x->route, e.what());
+        return ProblemResponse(InternalError(e.what()));
       }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      const std::string route = match.handler != nullptr ? match.pattern : "unmatched";
-      metrics_.ObserveRequest(route, request.method, response.status, seconds);
-      std::string position;
-      for (const auto& [k, v] : response.headers) {
-        if (k == "X-Position") position = v;
+    };
+    if (request.method == "POST" && x->caller) {
+      auto key = ParseIdempotencyKey(request.Header("idempotency-key"));
+      if (!key.ok()) return Finish(x, ProblemResponse(key.status()));
+      if (*key) {
+        // Keys belong to the user (not the token: a new login keeps them).
+        const std::string scope =
+            x->caller->principal.user_id + '\n' + x->route + '\n' + request.path;
+        return Finish(x, idempotency_->Run(scope, **key, request.body, NowNs(), handle));
       }
-      std::string user;
-      if (auto auth = request.Header("authorization"); auth && auth->size() > 7) {
-        user = tokens_.Find(std::string(auth->substr(7)), NowNs()).value_or("");
-      }
-      spdlog::info("{} {} {} {:.1f}ms user={} position={}", request.method, route, response.status,
-                   seconds * 1000, user.empty() ? "-" : user, position.empty() ? "-" : position);
-      respond(std::move(response));
-    });
+    }
+    Finish(x, handle());
+  }
+
+  void Finish(const std::shared_ptr<Exchange>& x, Response response) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - x->started).count();
+    metrics_.ObserveRequest(x->route, x->method, response.status, seconds);
+    std::string position;
+    for (const auto& [k, v] : response.headers) {
+      if (k == "X-Position") position = v;
+    }
+    spdlog::info("{} {} {} {:.1f}ms user={} position={}", x->method, x->route, response.status,
+                 seconds * 1000, x->caller ? x->caller->principal.user_id : "-",
+                 position.empty() ? "-" : position);
+    x->respond(std::move(response));
   }
 
   ApplicationOptions options_;
@@ -222,14 +323,14 @@ class ApplicationImpl final : public Application {
   std::unique_ptr<projections::ProjectionRuntime> runtime_;
   std::unique_ptr<OrgDirectory> directory_;
   PasswordHasher hasher_;
-  TokenStore tokens_;
-  RateLimiter login_by_username_;
-  RateLimiter login_by_address_;
+  std::unique_ptr<projections::ReadModelStore> session_disk_;  // sessions + idempotency
+  std::unique_ptr<SessionStore> sessions_;
+  LoginLimiter login_limiter_;
   Metrics metrics_;
   std::unique_ptr<ApiContext> ctx_;
   Router router_;
   boost::asio::thread_pool workers_;
-  IdempotencyCache idempotency_;
+  std::unique_ptr<IdempotencyCache> idempotency_;
   std::shared_ptr<StreamHub> hub_;
   std::unique_ptr<Server> server_;
   std::string generated_password_;

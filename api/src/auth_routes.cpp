@@ -8,16 +8,18 @@
 namespace chronicle::api {
 namespace {
 
-Result<Response> Login(ApiContext& ctx, const Request& request) {
+Result<Response> Login(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
   CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"username", "password"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string username, body.RequiredString("username"));
   CHRONICLE_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password"));
+  if (username.size() > 64) return FieldError("username", "username is too long");
+  if (password.size() > 256) return FieldError("password", "password is too long");
   const std::int64_t now = NowNs();
-  const std::string address_key = "addr:" + request.remote_address;
-  const std::string user_key = "user:" + username;
-  if (ctx.login_by_username.Blocked(user_key, now) ||
-      ctx.login_by_address.Blocked(address_key, now)) {
-    return ResourceExhaustedError("too many failed logins; try again later");
+  // Counted before the password is checked: concurrent guesses cannot slip past.
+  if (auto wait = ctx.login_limiter.Acquire(username, request.remote_address, now)) {
+    return ResourceExhaustedError("too many failed logins; try again in " + std::to_string(*wait) +
+                                  " s");
   }
   CatchUpReadModels(ctx);  // a user created a moment ago can log in
   auto user = ctx.directory.FindUserByUsername(username);
@@ -29,15 +31,14 @@ Result<Response> Login(ApiContext& ctx, const Request& request) {
     password_ok = ctx.hasher.Verify(hash, password);
   }
   if (!password_ok) {
-    ctx.login_by_username.Fail(user_key, now);
-    ctx.login_by_address.Fail(address_key, now);
+    ctx.login_limiter.Failed(username, request.remote_address, NowNs());
     return UnauthenticatedError("wrong username or password");
   }
+  ctx.login_limiter.Succeeded(username, request.remote_address);
   if (domain::payload::String(user->snapshot, "status") == "disabled") {
     return UnauthenticatedError("this account is disabled");
   }
-  ctx.login_by_username.Reset(user_key);
-  auto issued = ctx.tokens.Issue(user->id, now);
+  CHRONICLE_ASSIGN_OR_RETURN(auto issued, ctx.sessions.Issue(user->id, now));
   Json out = Json::MakeObject();
   out.Set("token", issued.token);
   out.Set("expires_at", FormatTimestamp(issued.expires_at_ns));
@@ -45,8 +46,8 @@ Result<Response> Login(ApiContext& ctx, const Request& request) {
   return JsonResponse(200, out);
 }
 
-Result<Response> Me(ApiContext& ctx, const Request& request) {
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
+Result<Response> Me(ApiContext& ctx, const Call& call) {
+  const Caller& caller = call.who();
   auto user = ctx.records.Get(ctx.directory.users(), caller.principal.user_id);
   if (!user) return UnauthenticatedError("the user is unknown");
   Json out = projections::RenderRecord(ctx.directory.users(), *user);
@@ -61,8 +62,9 @@ Result<Response> Me(ApiContext& ctx, const Request& request) {
   return JsonResponse(200, out);
 }
 
-Result<Response> ChangePassword(ApiContext& ctx, const Request& request) {
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
+Result<Response> ChangePassword(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  const Caller& caller = call.who();
   CHRONICLE_ASSIGN_OR_RETURN(Body body,
                              Body::Parse(request.body, {"old_password", "new_password"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string old_password, body.RequiredString("old_password"));
@@ -85,6 +87,8 @@ Result<Response> ChangePassword(ApiContext& ctx, const Request& request) {
             return domain::user::Command{domain::user::SetPassword{hash, false}};
           },
           MetadataOf(caller, request)));
+  // The caller's other sessions end: whoever else knew the old password is out.
+  ctx.sessions.RevokeUser(caller.principal.user_id, caller.token);
   Response r;
   r.status = 204;
   r.SetHeader("X-Position", std::to_string(outcome.position));
@@ -94,19 +98,19 @@ Result<Response> ChangePassword(ApiContext& ctx, const Request& request) {
 }  // namespace
 
 void AddAuthRoutes(Router& router, ApiContext& ctx) {
-  using P = const PathParams&;
-  using R = const Request&;
-  router.Add("POST", "/api/v1/auth/login", Fallible([&ctx](R r, P) { return Login(ctx, r); }));
-  router.Add("POST", "/api/v1/auth/logout", Fallible([&ctx](R r, P) -> Result<Response> {
-               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
-               ctx.tokens.Revoke(caller.token);
+  router.Add("POST", "/api/v1/auth/login", Access::Public(),
+             [&ctx](const Call& call) { return Login(ctx, call); });
+  router.Add("POST", "/api/v1/auth/logout", Access::Authenticated(),
+             [&ctx](const Call& call) -> Result<Response> {
+               ctx.sessions.Revoke(call.who().token);
                Response out;
                out.status = 204;
                return out;
-             }));
-  router.Add("GET", "/api/v1/auth/me", Fallible([&ctx](R r, P) { return Me(ctx, r); }));
-  router.Add("POST", "/api/v1/auth/change-password",
-             Fallible([&ctx](R r, P) { return ChangePassword(ctx, r); }));
+             });
+  router.Add("GET", "/api/v1/auth/me", Access::Authenticated(),
+             [&ctx](const Call& call) { return Me(ctx, call); });
+  router.Add("POST", "/api/v1/auth/change-password", Access::Authenticated(),
+             [&ctx](const Call& call) { return ChangePassword(ctx, call); });
 }
 
 }  // namespace chronicle::api

@@ -1,7 +1,12 @@
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <thread>
 #include <vector>
@@ -20,7 +25,7 @@ using tcp = net::ip::tcp;
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, tcp::acceptor&& acceptor, ServerContext& context)
-      : ioc_(ioc), acceptor_(std::move(acceptor)), context_(context) {}
+      : ioc_(ioc), acceptor_(std::move(acceptor)), context_(context), backoff_(ioc) {}
 
   void Run() { DoAccept(); }
   void Stop() {
@@ -39,18 +44,67 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
   void OnAccept(boost::beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec == net::error::no_descriptors || ec.value() == ENFILE || ec.value() == ENOBUFS ||
+        ec.value() == ENOMEM) {
+      // Out of file descriptors: accepting again at once would spin. Back off
+      // (connections closing free some), and say so now and then.
+      if (std::chrono::steady_clock::now() - last_warning_ > std::chrono::seconds(10)) {
+        last_warning_ = std::chrono::steady_clock::now();
+        spdlog::warn("accept: {}; backing off", ec.message());
+      }
+      backoff_.expires_after(std::chrono::milliseconds(100));
+      backoff_.async_wait([self = shared_from_this()](boost::beast::error_code e) {
+        if (!e) self->DoAccept();
+      });
+      return;
+    }
     if (!ec) {
-      auto session = std::make_shared<HttpSession>(std::move(socket), context_);
-      context_.Register(session);
-      session->Run();
+      if (context_.connections.load() >= context_.options.max_connections) {
+        Refuse(std::move(socket));
+      } else {
+        auto session = std::make_shared<HttpSession>(std::move(socket), context_);
+        context_.Register(session);
+        session->Run();
+      }
     }
     DoAccept();
+  }
+
+  // Over --max-connections: a short 503 and close, without a session.
+  static void Refuse(tcp::socket socket) {
+    static const std::string kAnswer = [] {
+      const std::string body =
+          R"({"type":"https://chronicle-crm.dev/problems/unavailable","title":"unavailable",)"
+          R"("status":503,"code":"unavailable","detail":"too many connections"})";
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+             "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    auto s = std::make_shared<tcp::socket>(std::move(socket));
+    net::async_write(*s, net::buffer(kAnswer), [s](boost::beast::error_code, std::size_t) {
+      boost::beast::error_code ignored;
+      s->shutdown(tcp::socket::shutdown_both, ignored);
+      s->close(ignored);
+    });
   }
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   ServerContext& context_;
+  net::steady_timer backoff_;
+  std::chrono::steady_clock::time_point last_warning_{};
 };
+
+// A server gets as many descriptors as the process may have.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    spdlog::info("open-file limit raised from {} to {}", before, limit.rlim_max);
+  }
+}
 
 class BeastServer final : public Server {
  public:
@@ -92,13 +146,19 @@ class BeastServer final : public Server {
     stopped_ = true;
     context_.stopping = true;
     if (listener_) listener_->Stop();
-    context_.CloseAll();  // idle connections close now, busy ones after their response
+    // Idle connections close now; busy ones after their response is written.
+    // The loop runs until every HTTP connection is gone, so every request
+    // taken in is answered (bounded by `grace`), and not a moment longer.
+    context_.CloseAll();
     const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (context_.busy.load() > 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while ((context_.http_sessions.load() > 0 || context_.busy.load() > 0) &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    // Let the last responses reach the wire before the loop stops.
-    std::this_thread::sleep_for(std::chrono::milliseconds(grace.count() > 0 ? 20 : 0));
+    if (context_.http_sessions.load() > 0) {
+      spdlog::warn("stopping with {} connection(s) still open after {} ms",
+                   context_.http_sessions.load(), grace.count());
+    }
     ioc_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
@@ -117,6 +177,7 @@ class BeastServer final : public Server {
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, RequestHandler handler,
                                               std::shared_ptr<WsAcceptor> ws) {
+  RaiseOpenFileLimit();
   unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
   threads = std::max(threads, 1u);
   auto server = std::make_unique<BeastServer>(threads);

@@ -17,7 +17,15 @@ namespace http = boost::beast::http;
 namespace net = boost::asio;
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
-    : stream_(std::move(socket)), context_(context) {}
+    : stream_(std::move(socket)), context_(context), deadline_(stream_.get_executor()) {
+  ++context_.connections;
+  ++context_.http_sessions;
+}
+
+HttpSession::~HttpSession() {
+  --context_.http_sessions;
+  --context_.connections;
+}
 
 void HttpSession::Run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
@@ -26,23 +34,50 @@ void HttpSession::Run() {
 void HttpSession::CloseGracefully() {
   net::post(stream_.get_executor(), [self = shared_from_this()] {
     self->close_after_response_ = true;
+    // Idle, or between requests: close now. A request being read that has
+    // not arrived whole is dropped (nothing of it ran).
     if (self->reading_) self->DoClose();
   });
 }
 
+void HttpSession::Arm(std::chrono::seconds timeout) {
+  timed_out_ = false;
+  deadline_.expires_after(timeout);
+  deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: the read finished in time
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
+}
+
 void HttpSession::DoRead() {
-  if (close_after_response_) return DoClose();
+  if (close_after_response_ || context_.stopping) return DoClose();
+  stream_.expires_never();  // reads are bounded by deadline_, which can answer 408
+  reading_ = true;
+  if (first_request_ || buffer_.size() > 0) return ReadRequest();
+  WaitForNextRequest();
+}
+
+void HttpSession::WaitForNextRequest() {
+  Arm(context_.options.idle_timeout);
+  stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
+                              [self = shared_from_this()](beast::error_code ec) {
+                                self->deadline_.cancel();
+                                if (ec || self->timed_out_) {
+                                  self->reading_ = false;
+                                  return self->DoClose();  // idle too long: close quietly
+                                }
+                                self->ReadRequest();
+                              });
+}
+
+void HttpSession::ReadRequest() {
+  Arm(context_.options.read_timeout);
+  first_request_ = false;
   parser_.emplace();  // a fresh parser per request
   parser_->body_limit(context_.options.body_limit);
   parser_->header_limit(16 * 1024);
-  // The first read of a keep-alive connection may idle; once bytes arrive the
-  // request deadline applies (set again in OnRead is not possible mid-read,
-  // so the shorter of the two bounds a slow client).
-  stream_.expires_after(buffer_.size() > 0
-                            ? context_.options.read_timeout
-                            : std::min<std::chrono::seconds>(context_.options.idle_timeout,
-                                                             context_.options.read_timeout * 4));
-  reading_ = true;
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                      self->OnRead(ec, bytes);
@@ -51,8 +86,18 @@ void HttpSession::DoRead() {
 
 void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   reading_ = false;
-  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-      ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+  deadline_.cancel();
+  if (timed_out_) {
+    if (!parser_->got_some() || context_.stopping) return DoClose();
+    close_after_response_ = true;
+    linger_ = true;
+    return Send(ProblemResponse(408, "request_timeout",
+                                "the request did not arrive within " +
+                                    std::to_string(context_.options.read_timeout.count()) + " s"),
+                false, 11);
+  }
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+      ec == net::error::connection_reset || ec == net::error::eof) {
     return DoClose();
   }
   if (ec == http::error::body_limit) {
@@ -63,6 +108,13 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
                                     std::to_string(context_.options.body_limit) + " bytes"),
                 false, 11);
   }
+  if (ec == http::error::header_limit) {
+    close_after_response_ = true;
+    linger_ = true;
+    return Send(ProblemResponse(431, "request_header_fields_too_large",
+                                "request headers exceed 16384 bytes"),
+                false, 11);
+  }
   if (ec) {
     close_after_response_ = true;
     linger_ = true;
@@ -71,7 +123,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   }
   auto message = parser_->release();
   if (beast::websocket::is_upgrade(message)) {
-    if (context_.ws == nullptr) {
+    if (context_.ws == nullptr || context_.stopping) {
       return Send(ProblemResponse(404, "not_found", "no WebSocket here"), false, message.version());
     }
     stream_.expires_never();
@@ -100,6 +152,7 @@ void HttpSession::Handle(http::request<http::string_body> message) {
 
   const bool keep_alive = message.keep_alive();
   const unsigned version = message.version();
+  head_ = message.method() == http::verb::head;
   ++context_.busy;
   context_.handler(std::move(request),
                    [self = shared_from_this(), keep_alive, version](Response r) {
@@ -121,6 +174,13 @@ void HttpSession::Send(Response response, bool keep_alive, unsigned version) {
   keep_alive = keep_alive && !close_after_response_ && !context_.stopping;
   message->keep_alive(keep_alive);
   message->prepare_payload();
+  if (head_) {
+    // HEAD: the headers GET would send (Content-Length included), no body.
+    const auto length = message->body().size();
+    message->body().clear();
+    message->content_length(length);
+    head_ = false;
+  }
   in_flight_ = message;
   stream_.expires_after(context_.options.read_timeout);
   http::async_write(stream_, *message,

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -13,17 +14,28 @@
 
 namespace chronicle::api {
 
-// One HTTP/1.1 connection: read a request (fresh parser, body limit,
-// deadline), hand it to the handler, write the answer, repeat while
+// One HTTP/1.1 connection: read a request (fresh parser, body and header
+// limits, deadline), hand it to the handler, write the answer, repeat while
 // keep-alive. Upgrades become a WebSocketSession. Runs on its own strand.
+//
+// Deadlines: a new connection must deliver its first whole request within
+// the read timeout; between keep-alive requests it may idle for the idle
+// timeout, and once the next request's first byte arrives the read timeout
+// bounds the rest. A request cut off by the deadline is answered 408.
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& context);
+  ~HttpSession() override;
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
   void Run();
   void CloseGracefully() override;
 
  private:
   void DoRead();
+  void WaitForNextRequest();  // idle between keep-alive requests
+  void ReadRequest();
+  void Arm(std::chrono::seconds timeout);
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void Handle(boost::beast::http::request<boost::beast::http::string_body> message);
   void Send(Response response, bool keep_alive, unsigned version);
@@ -38,9 +50,13 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   ServerContext& context_;
+  boost::asio::steady_timer deadline_;  // the read deadline (strand only)
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> in_flight_;  // keeps the response alive during async_write
   bool reading_ = false;             // strand only
+  bool timed_out_ = false;           // the deadline cancelled the read
+  bool first_request_ = true;
+  bool head_ = false;  // the request in flight is HEAD: answer without a body
   bool close_after_response_ = false;
   bool linger_ = false;  // the request was not fully read
   std::size_t drained_ = 0;

@@ -1,37 +1,68 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
 #include "chronicle/api/http.hpp"
+#include "chronicle/base/result.hpp"
+#include "chronicle/projections/read_model_store.hpp"
 
 namespace chronicle::api {
 
-// Idempotency-Key on POST: the first answer is kept; a repeat with the same
-// key and body gets it again without running the command; the same key with
-// another body is 409. A repeat that arrives while the first is still
-// running waits for it. Bounded (oldest keys are forgotten first).
+// Idempotency-Key on POST, per authenticated user: the first answer is kept;
+// a repeat with the same key and body gets it again without running the
+// command; the same key with another body is 409. A repeat that arrives
+// while the first is still running waits for it.
+//
+// Only a SHA-256 of the body is kept, never the body. Answers are bounded by
+// bytes (oldest forgotten first) and by age, and written to disk
+// (DATA_DIR/sessions, key space "idempotency"), so a retry after a restart
+// still gets the first answer. 5xx answers are not kept (nothing changed).
+//
+// Thread-safety: all methods are safe concurrently.
 class IdempotencyCache {
  public:
-  explicit IdempotencyCache(std::size_t capacity) : capacity_(capacity) {}
-  Response Run(const std::string& key, const std::string& fingerprint,
-               const std::function<Response()>& run);
+  struct Options {
+    std::size_t max_bytes = 64u << 20;
+    std::chrono::seconds max_age{24 * 3600};
+  };
+  // `disk` may be null (memory only). Loads what a previous run kept.
+  static Result<std::unique_ptr<IdempotencyCache>> Open(Options options,
+                                                        projections::ReadModelStore* disk,
+                                                        std::int64_t now_ns);
+
+  // `scope` names the user and route; `key` is the client's header.
+  Response Run(const std::string& scope, const std::string& key, std::string_view body,
+               std::int64_t now_ns, const std::function<Response()>& run);
+
+  [[nodiscard]] std::size_t bytes() const;
 
  private:
   struct Entry {
-    std::string fingerprint;
+    std::string fingerprint;           // SHA-256 of the body
     std::optional<Response> response;  // nullopt while the first request runs
+    std::int64_t at_ns = 0;
+    std::size_t bytes = 0;
   };
-  const std::size_t capacity_;
-  std::mutex mu_;
+  IdempotencyCache(Options options, projections::ReadModelStore* disk)
+      : options_(options), disk_(disk) {}
+  void Keep(const std::string& id, Entry& entry, std::int64_t now_ns);  // mu_ held
+  void Evict(std::int64_t now_ns);                                      // mu_ held
+
+  const Options options_;
+  projections::ReadModelStore* disk_;  // borrowed; may be null
+  mutable std::mutex mu_;
   std::condition_variable done_;
   std::map<std::string, Entry, std::less<>> entries_;  // guarded by mu_
-  std::deque<std::string> order_;                      // guarded by mu_
+  std::deque<std::string> order_;                      // completed ids, oldest first; guarded
+  std::size_t bytes_ = 0;                              // guarded by mu_
 };
 
 }  // namespace chronicle::api

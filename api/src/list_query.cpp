@@ -4,6 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "request_parsing.hpp"
+
 namespace chronicle::api {
 namespace {
 
@@ -88,20 +90,20 @@ const Json* FieldOf(const Json& record, const std::string& field) {
 Result<ListQuery> ListQuery::Parse(const Request& request) {
   ListQuery q;
   if (auto limit = request.Query("limit")) {
-    try {
-      const long long n = std::stoll(std::string(*limit));
-      if (n < 1 || n > 500) throw std::out_of_range("limit");
-      q.limit_ = static_cast<std::size_t>(n);
-    } catch (const std::exception&) {
-      return InvalidArgumentError("limit must be an integer from 1 to 500");
+    auto n = ParseCount("limit", *limit, 500);
+    if (!n.ok() || *n < 1) {
+      return InvalidArgumentError("limit must be an integer from 1 to 500").WithParameter("limit");
     }
+    q.limit_ = static_cast<std::size_t>(*n);
   }
   if (auto cursor = request.Query("cursor")) {
-    if (cursor->size() < 2 || cursor->front() != 'o' ||
-        cursor->find_first_not_of("0123456789", 1) != std::string_view::npos) {
-      return InvalidArgumentError("cursor is not one this server issued");
+    auto offset = cursor->starts_with('o')
+                      ? ParseCount("cursor", cursor->substr(1), std::uint64_t{1} << 40)
+                      : Result<std::uint64_t>(InvalidArgumentError("bad cursor"));
+    if (!offset.ok()) {
+      return InvalidArgumentError("cursor is not one this server issued").WithParameter("cursor");
     }
-    q.offset_ = std::stoull(std::string(cursor->substr(1)));
+    q.offset_ = static_cast<std::size_t>(*offset);
   }
   if (auto sort = request.Query("sort")) {
     std::string_view rest = *sort;
@@ -123,7 +125,9 @@ Result<ListQuery> ListQuery::Parse(const Request& request) {
       f.field = key.substr(0, dot);
       f.op = key.substr(dot + 1);
     }
-    if (f.field.empty()) return InvalidArgumentError("empty filter field in '" + key + "'");
+    if (f.field.empty()) {
+      return InvalidArgumentError("empty filter field in '" + key + "'").WithParameter(key);
+    }
     q.filters_.push_back(std::move(f));
   }
   return q;

@@ -92,6 +92,12 @@ domain::Placement OrgDirectory::PlacementOf(const projections::EntityKind& kind,
   return placement;
 }
 
+bool OrgDirectory::Visible(const domain::Principal& principal, const projections::EntityKind& kind,
+                           const RecordView& view) const {
+  if (&kind == roles_) return true;
+  return domain::InScope(principal, PlacementOf(kind, view));
+}
+
 bool OrgDirectory::DepartmentExists(const std::string& id) const {
   auto d = records_.Get(*departments_, id);
   return d && Live(*departments_, *d);
@@ -172,6 +178,69 @@ bool OrgDirectory::SupervisorCycle(const std::string& user, const std::string& s
     if (id == supervisor) return true;
   }
   return false;
+}
+
+std::size_t OrgDirectory::DepartmentDepth(const std::string& department) const {
+  std::size_t depth = 0;
+  std::string at = department;
+  records_.Read(*departments_, [&](const auto& all) {
+    // Bounded by the depth cap (and by the count, should old data hold a cycle).
+    while (!at.empty() && depth <= all.size()) {
+      auto it = all.find(at);
+      if (it == all.end() || !Live(*departments_, it->second)) break;
+      ++depth;
+      at = String(it->second.snapshot, "parent_id");
+    }
+  });
+  return depth;
+}
+
+std::size_t OrgDirectory::SubtreeHeight(const std::string& department) const {
+  std::size_t height = 0;
+  records_.Read(*departments_, [&](const auto& all) {
+    std::multimap<std::string, std::string> children;
+    for (const auto& [id, view] : all) {
+      if (!Live(*departments_, view)) continue;
+      std::string parent = String(view.snapshot, "parent_id");
+      if (!parent.empty()) children.emplace(std::move(parent), id);
+    }
+    // Breadth first, level by level.
+    std::vector<std::string> level{department};
+    std::set<std::string> seen{department};
+    while (!level.empty()) {
+      ++height;
+      std::vector<std::string> next;
+      for (const auto& id : level) {
+        auto [begin, end] = children.equal_range(id);
+        for (auto it = begin; it != end; ++it) {
+          if (seen.insert(it->second).second) next.push_back(it->second);
+        }
+      }
+      level.swap(next);
+    }
+  });
+  return height;
+}
+
+bool OrgDirectory::IsSuperAdmin(const std::string& user_id) const {
+  auto user = records_.Get(*users_, user_id);
+  if (!user || !user->exists()) return false;
+  for (const auto& role_id : Strings(user->snapshot, "role_ids")) {
+    auto rights = RoleRightsOf(role_id);
+    if (rights && rights->super_admin) return true;
+  }
+  return false;
+}
+
+std::optional<domain::RoleRights> OrgDirectory::RoleRightsOf(const std::string& role_id) const {
+  auto role = records_.Get(*roles_, role_id);
+  if (!role || !Live(*roles_, *role)) return std::nullopt;
+  domain::RoleRights rights;
+  rights.permissions = Strings(role->snapshot, "permissions");
+  rights.scope = domain::ParseDataScope(String(role->snapshot, "data_scope"))
+                     .value_or(domain::DataScope::kSelf);
+  rights.super_admin = domain::payload::Bool(role->snapshot, "builtin");
+  return rights;
 }
 
 bool OrgDirectory::RolesExist(const std::vector<std::string>& role_ids) const {

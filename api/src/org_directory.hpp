@@ -31,6 +31,11 @@ class OrgDirectory {
   domain::Placement PlacementOf(const projections::EntityKind& kind,
                                 const projections::RecordView& view) const;
 
+  // The one visibility rule of every read: org-wide reference data (roles)
+  // is seen by whoever may read its kind; everything else by data scope.
+  bool Visible(const domain::Principal& principal, const projections::EntityKind& kind,
+               const projections::RecordView& view) const;
+
   bool DepartmentExists(const std::string& id) const;
   std::string TopDepartmentId() const;
   // `candidate` is `department` itself or below it.
@@ -43,6 +48,16 @@ class OrgDirectory {
   // Whether `supervisor` is `user` or reports (transitively) to `user`.
   bool SupervisorCycle(const std::string& user, const std::string& supervisor) const;
   std::vector<std::string> SubordinatesOf(const std::string& user) const;  // includes user
+
+  // Levels from the top department down to `department` (top = 1; 0: unknown).
+  std::size_t DepartmentDepth(const std::string& department) const;
+  // Levels of `department` and everything below it (a leaf = 1).
+  std::size_t SubtreeHeight(const std::string& department) const;
+
+  // Whether the user holds the built-in super administrator role.
+  bool IsSuperAdmin(const std::string& user_id) const;
+  // The rights of a live role; nullopt when it does not exist.
+  std::optional<domain::RoleRights> RoleRightsOf(const std::string& role_id) const;
 
   bool RolesExist(const std::vector<std::string>& role_ids) const;
   bool RoleAssigned(const std::string& role_id) const;

@@ -8,6 +8,7 @@
 #include "chronicle/base/uuid.hpp"
 #include "chronicle/domain/payload.hpp"
 #include "command_pipeline.hpp"
+#include "request_parsing.hpp"
 #include "routes.hpp"
 
 namespace chronicle::api {
@@ -30,7 +31,7 @@ Result<Response> Execute(
         make) {
   std::optional<std::uint64_t> if_match;
   if (!create) {
-    CHRONICLE_ASSIGN_OR_RETURN(if_match, IfMatch(c.request));
+    CHRONICLE_ASSIGN_OR_RETURN(if_match, ParseIfMatch(c.request.Header("if-match")));
   }
   const auto started = std::chrono::steady_clock::now();
   CHRONICLE_ASSIGN_OR_RETURN(
@@ -45,11 +46,9 @@ Result<Response> Execute(
   return r;
 }
 
-Result<Command> Begin(ApiContext& ctx, const Request& request, std::string_view permission) {
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
-  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, permission));
+Command Begin(ApiContext& ctx, const Call& call) {
   CatchUpReadModels(ctx);
-  return Command{ctx, request, std::move(caller)};
+  return Command{ctx, call.request, call.who()};
 }
 
 std::string NewId() { return NewUuidV7(NowNs() / 1'000'000).ToString(); }
@@ -64,8 +63,9 @@ Response NoContent(std::uint64_t position) {
 
 // ---- departments -----------------------------------------------------------
 
-Result<Response> CreateDepartment(ApiContext& ctx, const Request& request) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "department.create"));
+Result<Response> CreateDepartment(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  Command c = Begin(ctx, call);
   CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "parent_id", "sort"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string name, body.RequiredString("name"));
   CHRONICLE_ASSIGN_OR_RETURN(std::string parent, body.RequiredString("parent_id"));
@@ -76,15 +76,22 @@ Result<Response> CreateDepartment(ApiContext& ctx, const Request& request) {
     return PermissionDeniedError("the parent department is outside your data scope");
   }
   const std::string id = NewId();
-  domain::department::Create cmd{
-      id, name, parent, sort.value_or(0), ctx.directory.DepartmentExists(parent), true};
+  domain::department::Create cmd{id,
+                                 name,
+                                 parent,
+                                 sort.value_or(0),
+                                 ctx.directory.DepartmentExists(parent),
+                                 true,
+                                 ctx.directory.DepartmentDepth(parent)};
   return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, true, [&](const auto&) {
     return domain::department::Command{cmd};
   });
 }
 
-Result<Response> UpdateDepartment(ApiContext& ctx, const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "department.update"));
+Result<Response> UpdateDepartment(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  const std::string& id = call.param("id");
+  Command c = Begin(ctx, call);
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.departments(), id).status());
   CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"name", "parent_id", "sort"}));
   domain::department::Update cmd;
@@ -94,17 +101,25 @@ Result<Response> UpdateDepartment(ApiContext& ctx, const Request& request, const
   CHRONICLE_ASSIGN_OR_RETURN(cmd.sort, body.OptionalInt("sort"));
   if (cmd.parent_id && !cmd.parent_id->empty()) {
     cmd.parent_exists = ctx.directory.DepartmentExists(*cmd.parent_id);
+    // A move needs both ends in scope: the department (checked above) and its new parent.
+    if (cmd.parent_exists && !domain::InScope(c.caller.principal, {"", *cmd.parent_id})) {
+      return PermissionDeniedError("the new parent department is outside your data scope");
+    }
     cmd.parent_is_self_or_descendant = ctx.directory.IsSelfOrDescendant(id, *cmd.parent_id);
+    cmd.parent_depth = ctx.directory.DepartmentDepth(*cmd.parent_id);
+    cmd.subtree_height = ctx.directory.SubtreeHeight(id);
   }
   return Execute<DepartmentAggregate>(c, ctx.directory.departments(), id, false, [&](const auto&) {
     return domain::department::Command{cmd};
   });
 }
 
-Result<Response> DeleteDepartment(ApiContext& ctx, const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "department.delete"));
+Result<Response> DeleteDepartment(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  const std::string& id = call.param("id");
+  Command c = Begin(ctx, call);
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.departments(), id).status());
-  CHRONICLE_ASSIGN_OR_RETURN(auto if_match, IfMatch(request));
+  CHRONICLE_ASSIGN_OR_RETURN(auto if_match, ParseIfMatch(request.Header("if-match")));
   domain::department::Delete cmd{ctx.directory.HasSubDepartments(id), ctx.directory.HasUsers(id)};
   CHRONICLE_ASSIGN_OR_RETURN(
       auto outcome, RunCommand<DepartmentAggregate>(
@@ -114,19 +129,26 @@ Result<Response> DeleteDepartment(ApiContext& ctx, const Request& request, const
   return NoContent(outcome.position);
 }
 
+// The visible part of the department tree, in one pass over the
+// departments (children indexed by parent) and bounded by the depth cap.
 Json TreeOf(ApiContext& ctx, const Caller& caller) {
   const auto& kind = ctx.directory.departments();
-  auto all = ctx.records.List(kind);
-  std::function<Json(const std::string&)> children = [&](const std::string& parent) {
+  const auto all = ctx.records.List(kind);
+  std::multimap<std::string, const RecordView*> children;
+  for (const auto& view : all) {
+    if (!view.exists() || kind.deleted(view.snapshot)) continue;
+    children.emplace(domain::payload::String(view.snapshot, "parent_id"), &view);
+  }
+  std::function<Json(const RecordView&, std::size_t)> node = [&](const RecordView& view,
+                                                                 std::size_t depth) {
+    Json out = projections::RenderRecord(kind, view);
     Json list = Json::MakeArray();
-    for (const auto& view : all) {
-      if (!view.exists() || kind.deleted(view.snapshot)) continue;
-      if (domain::payload::String(view.snapshot, "parent_id") != parent) continue;
-      Json node = projections::RenderRecord(kind, view);
-      node.Set("children", children(view.id));
-      list.Push(std::move(node));
+    if (depth < domain::department::kMaxDepth) {
+      auto [begin, end] = children.equal_range(view.id);
+      for (auto it = begin; it != end; ++it) list.Push(node(*it->second, depth + 1));
     }
-    return list;
+    out.Set("children", std::move(list));
+    return out;
   };
   // The tree below every visible department whose parent is not visible.
   Json roots = Json::MakeArray();
@@ -135,9 +157,7 @@ Json TreeOf(ApiContext& ctx, const Caller& caller) {
     if (!domain::InScope(caller.principal, {"", view.id})) continue;
     const std::string parent = domain::payload::String(view.snapshot, "parent_id");
     if (!parent.empty() && domain::InScope(caller.principal, {"", parent})) continue;
-    Json node = projections::RenderRecord(kind, view);
-    node.Set("children", children(view.id));
-    roots.Push(std::move(node));
+    roots.Push(node(view, 1));
   }
   return roots;
 }
@@ -184,8 +204,25 @@ Status CheckDepartmentInScope(const Caller& caller, const std::optional<std::str
   return Status::Ok();
 }
 
-Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "user.create"));
+// Every role in `role_ids` must be one the caller may grant (unknown ids are
+// left to the domain's existence check: 422).
+Status CheckGrantable(ApiContext& ctx, const Caller& caller,
+                      const std::vector<std::string>& role_ids) {
+  for (const auto& role_id : role_ids) {
+    if (auto rights = ctx.directory.RoleRightsOf(role_id)) {
+      CHRONICLE_RETURN_IF_ERROR(domain::MayGrant(caller.principal, *rights));
+    }
+  }
+  return Status::Ok();
+}
+
+domain::UserTarget TargetOf(ApiContext& ctx, const std::string& user_id) {
+  return {user_id, ctx.directory.IsSuperAdmin(user_id)};
+}
+
+Result<Response> CreateUser(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  Command c = Begin(ctx, call);
   CHRONICLE_ASSIGN_OR_RETURN(
       Body body,
       Body::Parse(request.body, {"username", "password", "name", "gender", "email", "department_id",
@@ -204,6 +241,8 @@ Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(auto fields, ProfileFields(body));
   const std::string id = NewId();
   CHRONICLE_RETURN_IF_ERROR(CheckDepartmentInScope(c.caller, department, id));
+  CHRONICLE_RETURN_IF_ERROR(
+      CheckGrantable(ctx, c.caller, fields.role_ids.value_or(std::vector<std::string>{})));
   CHRONICLE_ASSIGN_OR_RETURN(std::string hash, ctx.hasher.Hash(password));
   domain::user::Create cmd;
   cmd.id = id;
@@ -235,24 +274,35 @@ Result<Response> CreateUser(ApiContext& ctx, const Request& request) {
   return disabled;
 }
 
-Result<Response> UpdateUser(ApiContext& ctx, const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "user.update"));
+Result<Response> UpdateUser(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  const std::string& id = call.param("id");
+  Command c = Begin(ctx, call);
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.users(), id).status());
+  const domain::UserTarget target = TargetOf(ctx, id);
+  CHRONICLE_RETURN_IF_ERROR(domain::MayActOnUser(c.caller.principal, target));
   CHRONICLE_ASSIGN_OR_RETURN(
       Body body, Body::Parse(request.body, {"name", "gender", "email", "department_id", "position",
                                             "supervisor_id", "role_ids"}));
   CHRONICLE_ASSIGN_OR_RETURN(auto fields, ProfileFields(body));
   CHRONICLE_RETURN_IF_ERROR(CheckDepartmentInScope(c.caller, fields.department_id, id));
+  if (fields.role_ids) {
+    CHRONICLE_RETURN_IF_ERROR(domain::MayChangeRolesOf(c.caller.principal, target));
+    CHRONICLE_RETURN_IF_ERROR(CheckGrantable(ctx, c.caller, *fields.role_ids));
+  }
   CHRONICLE_ASSIGN_OR_RETURN(auto refs, ReferencesOf(ctx, id, fields));
   domain::user::Update cmd{fields, refs};
   return Execute<UserAggregate>(c, ctx.directory.users(), id, false,
                                 [&](const auto&) { return domain::user::Command{cmd}; });
 }
 
-Result<Response> UserAction(ApiContext& ctx, const Request& request, const std::string& id,
-                            std::string_view permission, domain::user::Command cmd) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, permission));
+// Disable, enable, reset password: the target must be visible and one the
+// caller may act on (only a super administrator touches a super administrator).
+Result<Response> UserAction(ApiContext& ctx, const Call& call, domain::user::Command cmd) {
+  const std::string& id = call.param("id");
+  Command c = Begin(ctx, call);
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.users(), id).status());
+  CHRONICLE_RETURN_IF_ERROR(domain::MayActOnUser(c.caller.principal, TargetOf(ctx, id)));
   if (std::holds_alternative<domain::user::Disable>(cmd) && id == c.caller.principal.user_id) {
     return FailedPreconditionError("you cannot disable yourself");
   }
@@ -260,12 +310,19 @@ Result<Response> UserAction(ApiContext& ctx, const Request& request, const std::
                                 [&](const auto&) { return cmd; });
 }
 
-Result<Response> ResetPassword(ApiContext& ctx, const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(request.body, {"password"}));
+Result<Response> ResetPassword(ApiContext& ctx, const Call& call) {
+  const std::string& id = call.param("id");
+  // Target checks before the (expensive) hash.
+  CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, call.who(), ctx.directory.users(), id).status());
+  CHRONICLE_RETURN_IF_ERROR(domain::MayActOnUser(call.who().principal, TargetOf(ctx, id)));
+  CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(call.request.body, {"password"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string password, body.RequiredString("password"));
   CHRONICLE_RETURN_IF_ERROR(domain::user::ValidatePassword(password));
   CHRONICLE_ASSIGN_OR_RETURN(std::string hash, ctx.hasher.Hash(password));
-  return UserAction(ctx, request, id, "user.reset_password", domain::user::SetPassword{hash, true});
+  auto reset = UserAction(ctx, call, domain::user::SetPassword{hash, true});
+  // Every session of the user ends: whoever knew the old password is out.
+  if (reset.ok()) ctx.sessions.RevokeUser(id, "");
+  return reset;
 }
 
 // ---- roles -----------------------------------------------------------------
@@ -282,8 +339,9 @@ Result<std::optional<domain::DataScope>> ScopeField(const Body& body) {
   return std::optional<domain::DataScope>(*scope);
 }
 
-Result<Response> CreateRole(ApiContext& ctx, const Request& request) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.create"));
+Result<Response> CreateRole(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  Command c = Begin(ctx, call);
   CHRONICLE_ASSIGN_OR_RETURN(Body body,
                              Body::Parse(request.body, {"name", "permissions", "data_scope"}));
   CHRONICLE_ASSIGN_OR_RETURN(std::string name, body.RequiredString("name"));
@@ -291,6 +349,9 @@ Result<Response> CreateRole(ApiContext& ctx, const Request& request) {
   CHRONICLE_ASSIGN_OR_RETURN(auto permissions, body.OptionalStrings("permissions"));
   if (!body.Has("data_scope")) return FieldError("data_scope", "data_scope is required");
   CHRONICLE_ASSIGN_OR_RETURN(auto scope, ScopeField(body));
+  CHRONICLE_RETURN_IF_ERROR(
+      domain::MayGrant(c.caller.principal, {permissions.value_or(std::vector<std::string>{}),
+                                            scope.value_or(domain::DataScope::kSelf), false}));
   const std::string id = NewId();
   domain::role::Create cmd{id,
                            name,
@@ -302,8 +363,10 @@ Result<Response> CreateRole(ApiContext& ctx, const Request& request) {
                                 [&](const auto&) { return domain::role::Command{cmd}; });
 }
 
-Result<Response> UpdateRole(ApiContext& ctx, const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.update"));
+Result<Response> UpdateRole(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  const std::string& id = call.param("id");
+  Command c = Begin(ctx, call);
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.roles(), id).status());
   CHRONICLE_ASSIGN_OR_RETURN(Body body,
                              Body::Parse(request.body, {"name", "permissions", "data_scope"}));
@@ -312,14 +375,23 @@ Result<Response> UpdateRole(ApiContext& ctx, const Request& request, const std::
   CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.permissions, body.OptionalStrings("permissions"));
   CHRONICLE_ASSIGN_OR_RETURN(cmd.changes.data_scope, ScopeField(body));
   if (cmd.changes.name) cmd.name_taken = ctx.directory.RoleNameTaken(*cmd.changes.name, id);
+  // A caller edits only roles it could grant, and only into roles it could grant.
+  if (auto rights = ctx.directory.RoleRightsOf(id)) {
+    CHRONICLE_RETURN_IF_ERROR(domain::MayGrant(c.caller.principal, *rights));
+    if (cmd.changes.permissions) rights->permissions = *cmd.changes.permissions;
+    if (cmd.changes.data_scope) rights->scope = *cmd.changes.data_scope;
+    CHRONICLE_RETURN_IF_ERROR(domain::MayGrant(c.caller.principal, *rights));
+  }
   return Execute<RoleAggregate>(c, ctx.directory.roles(), id, false,
                                 [&](const auto&) { return domain::role::Command{cmd}; });
 }
 
-Result<Response> DeleteRole(ApiContext& ctx, const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Command c, Begin(ctx, request, "role.delete"));
+Result<Response> DeleteRole(ApiContext& ctx, const Call& call) {
+  const Request& request = call.request;
+  const std::string& id = call.param("id");
+  Command c = Begin(ctx, call);
   CHRONICLE_RETURN_IF_ERROR(VisibleRecord(ctx, c.caller, ctx.directory.roles(), id).status());
-  CHRONICLE_ASSIGN_OR_RETURN(auto if_match, IfMatch(request));
+  CHRONICLE_ASSIGN_OR_RETURN(auto if_match, ParseIfMatch(request.Header("if-match")));
   domain::role::Delete cmd{ctx.directory.RoleAssigned(id)};
   CHRONICLE_ASSIGN_OR_RETURN(
       auto outcome,
@@ -332,37 +404,37 @@ Result<Response> DeleteRole(ApiContext& ctx, const Request& request, const std::
 }  // namespace
 
 void AddOrgRoutes(Router& router, ApiContext& ctx) {
-  using P = const PathParams&;
-  using R = const Request&;
-  router.Add("POST", "/api/v1/departments",
-             Fallible([&ctx](R r, P) { return CreateDepartment(ctx, r); }));
-  router.Add("GET", "/api/v1/departments/tree", Fallible([&ctx](R r, P) -> Result<Response> {
-               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
-               CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "department.read"));
-               return JsonResponse(200, TreeOf(ctx, caller));
-             }));
-  router.Add("PATCH", "/api/v1/departments/{id}",
-             Fallible([&ctx](R r, P p) { return UpdateDepartment(ctx, r, p.at("id")); }));
-  router.Add("DELETE", "/api/v1/departments/{id}",
-             Fallible([&ctx](R r, P p) { return DeleteDepartment(ctx, r, p.at("id")); }));
+  using P = Access;
+  auto bind = [&ctx](Result<Response> (*f)(ApiContext&, const Call&)) {
+    return [&ctx, f](const Call& call) { return f(ctx, call); };
+  };
+  router.Add("POST", "/api/v1/departments", P::Permission("department.create"),
+             bind(CreateDepartment));
+  router.Add("GET", "/api/v1/departments/tree", P::Permission("department.read"),
+             [&ctx](const Call& call) -> Result<Response> {
+               return JsonResponse(200, TreeOf(ctx, call.who()));
+             });
+  router.Add("PATCH", "/api/v1/departments/{id}", P::Permission("department.update"),
+             bind(UpdateDepartment));
+  router.Add("DELETE", "/api/v1/departments/{id}", P::Permission("department.delete"),
+             bind(DeleteDepartment));
 
-  router.Add("POST", "/api/v1/users", Fallible([&ctx](R r, P) { return CreateUser(ctx, r); }));
-  router.Add("PATCH", "/api/v1/users/{id}",
-             Fallible([&ctx](R r, P p) { return UpdateUser(ctx, r, p.at("id")); }));
-  router.Add("POST", "/api/v1/users/{id}/disable", Fallible([&ctx](R r, P p) {
-               return UserAction(ctx, r, p.at("id"), "user.disable", domain::user::Disable{});
-             }));
-  router.Add("POST", "/api/v1/users/{id}/enable", Fallible([&ctx](R r, P p) {
-               return UserAction(ctx, r, p.at("id"), "user.disable", domain::user::Enable{});
-             }));
-  router.Add("POST", "/api/v1/users/{id}/reset-password",
-             Fallible([&ctx](R r, P p) { return ResetPassword(ctx, r, p.at("id")); }));
+  router.Add("POST", "/api/v1/users", P::Permission("user.create"), bind(CreateUser));
+  router.Add("PATCH", "/api/v1/users/{id}", P::Permission("user.update"), bind(UpdateUser));
+  router.Add("POST", "/api/v1/users/{id}/disable", P::Permission("user.disable"),
+             [&ctx](const Call& call) -> Result<Response> {
+               auto done = UserAction(ctx, call, domain::user::Disable{});
+               if (done.ok()) ctx.sessions.RevokeUser(call.param("id"), "");
+               return done;
+             });
+  router.Add("POST", "/api/v1/users/{id}/enable", P::Permission("user.disable"),
+             [&ctx](const Call& call) { return UserAction(ctx, call, domain::user::Enable{}); });
+  router.Add("POST", "/api/v1/users/{id}/reset-password", P::Permission("user.reset_password"),
+             bind(ResetPassword));
 
-  router.Add("POST", "/api/v1/roles", Fallible([&ctx](R r, P) { return CreateRole(ctx, r); }));
-  router.Add("PATCH", "/api/v1/roles/{id}",
-             Fallible([&ctx](R r, P p) { return UpdateRole(ctx, r, p.at("id")); }));
-  router.Add("DELETE", "/api/v1/roles/{id}",
-             Fallible([&ctx](R r, P p) { return DeleteRole(ctx, r, p.at("id")); }));
+  router.Add("POST", "/api/v1/roles", P::Permission("role.create"), bind(CreateRole));
+  router.Add("PATCH", "/api/v1/roles/{id}", P::Permission("role.update"), bind(UpdateRole));
+  router.Add("DELETE", "/api/v1/roles/{id}", P::Permission("role.delete"), bind(DeleteRole));
 }
 
 }  // namespace chronicle::api

@@ -5,16 +5,10 @@
 #include "chronicle/base/time.hpp"
 #include "list_query.hpp"
 #include "problem.hpp"
+#include "request_parsing.hpp"
 #include "routes.hpp"
 
 namespace chronicle::api {
-
-RouteHandler Fallible(FallibleHandler handler) {
-  return [handler = std::move(handler)](const Request& request, const PathParams& params) {
-    auto result = handler(request, params);
-    return result.ok() ? std::move(result).value() : ProblemResponse(result.status());
-  };
-}
 
 Result<projections::RecordView> VisibleRecord(ApiContext& ctx, const Caller& caller,
                                               const projections::EntityKind& kind,
@@ -23,7 +17,7 @@ Result<projections::RecordView> VisibleRecord(ApiContext& ctx, const Caller& cal
   if (!view || !view->exists() || kind.deleted(view->snapshot)) {
     return NotFoundError(std::string(kind.collection) + "/" + id + " not found");
   }
-  if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, *view))) {
+  if (!ctx.directory.Visible(caller.principal, kind, *view)) {
     return PermissionDeniedError("the record is outside your data scope");
   }
   return *view;
@@ -42,13 +36,13 @@ Result<bool> InNarrowing(ApiContext& ctx, const Caller& caller, const domain::Pl
   }
   if (narrowing == "department") return placement.department_id == p.department_id;
   (void)ctx;
-  return InvalidArgumentError("scope must be mine, subordinates or department");
+  return InvalidArgumentError("scope must be mine, subordinates or department")
+      .WithParameter("scope");
 }
 
-Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind,
-                      const Request& request) {
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
-  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
+Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, const Call& call) {
+  const Request& request = call.request;
+  const Caller& caller = call.who();
   CHRONICLE_ASSIGN_OR_RETURN(ListQuery query, ListQuery::Parse(request));
   const std::string narrowing(request.Query("scope").value_or(""));
   std::vector<Json> matched;
@@ -59,7 +53,7 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind,
     for (const auto& [id, view] : all) {
       if (!view.exists() || kind.deleted(view.snapshot)) continue;
       const domain::Placement placement = ctx.directory.PlacementOf(kind, view);
-      if (!domain::InScope(caller.principal, placement)) continue;
+      if (!ctx.directory.Visible(caller.principal, kind, view)) continue;
       auto narrowed = InNarrowing(ctx, caller, placement, narrowing);
       if (!narrowed.ok()) {
         bad = narrowed.status();
@@ -84,10 +78,10 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind,
   return JsonResponse(200, query.Page(std::move(matched)));
 }
 
-Result<Response> Read(ApiContext& ctx, const projections::EntityKind& kind, const Request& request,
-                      const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
-  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
+Result<Response> Read(ApiContext& ctx, const projections::EntityKind& kind, const Call& call) {
+  const Request& request = call.request;
+  const Caller& caller = call.who();
+  const std::string& id = call.param("id");
   auto as_of = request.Query("as_of");
   auto as_of_position = request.Query("as_of_position");
   if (!as_of && !as_of_position) {
@@ -98,33 +92,28 @@ Result<Response> Read(ApiContext& ctx, const projections::EntityKind& kind, cons
   std::int64_t max_time = std::numeric_limits<std::int64_t>::max();
   if (as_of) {
     auto t = ParseTimestamp(*as_of);
-    if (!t) return InvalidArgumentError("as_of must be an RFC 3339 time");
+    if (!t) return InvalidArgumentError("as_of must be an RFC 3339 time").WithParameter("as_of");
     max_time = *t;
   }
   if (as_of_position) {
-    try {
-      max_position = std::stoull(std::string(*as_of_position));
-    } catch (const std::exception&) {
-      return InvalidArgumentError("as_of_position must be a non-negative integer");
-    }
+    CHRONICLE_ASSIGN_OR_RETURN(max_position, ParseCount("as_of_position", *as_of_position));
   }
   CHRONICLE_ASSIGN_OR_RETURN(auto view, LoadView(ctx, kind, id, max_position, max_time));
   if (kind.deleted(view.snapshot)) return NotFoundError("the record was deleted by then");
-  if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, view))) {
+  if (!ctx.directory.Visible(caller.principal, kind, view)) {
     return PermissionDeniedError("the record is outside your data scope");
   }
   return RecordResponse(200, kind, view, std::nullopt);
 }
 
-Result<Response> History(ApiContext& ctx, const projections::EntityKind& kind,
-                         const Request& request, const std::string& id) {
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, request));
-  CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, std::string(kind.permission) + ".read"));
+Result<Response> History(ApiContext& ctx, const projections::EntityKind& kind, const Call& call) {
+  const Caller& caller = call.who();
+  const std::string& id = call.param("id");
   // History stays readable after a delete: scope is checked on the last state.
   auto view = ctx.records.Get(kind, id);
   if (!view || !view->exists())
     return NotFoundError(std::string(kind.collection) + "/" + id + " not found");
-  if (!domain::InScope(caller.principal, ctx.directory.PlacementOf(kind, *view))) {
+  if (!ctx.directory.Visible(caller.principal, kind, *view)) {
     return PermissionDeniedError("the record is outside your data scope");
   }
   Json items = Json::MakeArray();
@@ -141,16 +130,12 @@ void AddRecordRoutes(Router& router, ApiContext& ctx) {
   for (const auto& kind : projections::AllEntityKinds()) {
     const std::string base = "/api/v1/" + std::string(kind.collection);
     const projections::EntityKind* k = &kind;
-    router.Add("GET", base, Fallible([&ctx, k](const Request& r, const PathParams&) {
-                 return List(ctx, *k, r);
-               }));
-    router.Add("GET", base + "/{id}", Fallible([&ctx, k](const Request& r, const PathParams& p) {
-                 return Read(ctx, *k, r, p.at("id"));
-               }));
-    router.Add("GET", base + "/{id}/history",
-               Fallible([&ctx, k](const Request& r, const PathParams& p) {
-                 return History(ctx, *k, r, p.at("id"));
-               }));
+    const Access read = Access::Permission(std::string(kind.permission) + ".read");
+    router.Add("GET", base, read, [&ctx, k](const Call& call) { return List(ctx, *k, call); });
+    router.Add("GET", base + "/{id}", read,
+               [&ctx, k](const Call& call) { return Read(ctx, *k, call); });
+    router.Add("GET", base + "/{id}/history", read,
+               [&ctx, k](const Call& call) { return History(ctx, *k, call); });
   }
 }
 

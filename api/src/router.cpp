@@ -20,16 +20,31 @@ std::vector<std::string> Split(std::string_view path) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, RouteHandler handler) {
+std::string Access::Describe() const {
+  switch (kind) {
+    case Kind::kPublic:
+      return "public";
+    case Kind::kAuthenticated:
+      return "authenticated";
+    case Kind::kPermission:
+      return permission;
+    case Kind::kSuperAdmin:
+      return "super_admin";
+  }
+  return "authenticated";
+}
+
+void Router::Add(std::string method, std::string pattern, Access access, RouteHandler handler) {
   auto segments = Split(pattern);
-  Route route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)};
+  Route route{std::move(method), std::move(pattern), std::move(segments), std::move(access),
+              std::move(handler)};
   routes_.push_back(std::move(route));
 }
 
-std::vector<std::string> Router::Describe() const {
-  std::vector<std::string> out;
+std::vector<Router::Described> Router::Routes() const {
+  std::vector<Described> out;
   out.reserve(routes_.size());
-  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+  for (const auto& route : routes_) out.push_back({route.method, route.pattern, route.access});
   return out;
 }
 
@@ -57,6 +72,7 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     if (params.size() >= best_params) continue;
     best_params = params.size();
     match.handler = &route.handler;
+    match.access = &route.access;
     match.params = std::move(params);
     match.pattern = route.pattern;
   }

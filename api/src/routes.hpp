@@ -7,10 +7,6 @@
 
 namespace chronicle::api {
 
-// A handler that may fail; errors become problem+json in one place.
-using FallibleHandler = std::function<Result<Response>(const Request&, const PathParams&)>;
-RouteHandler Fallible(FallibleHandler handler);
-
 // Loads a live record the caller may see: 404 when missing or deleted,
 // 403 when outside the caller's data scope.
 Result<projections::RecordView> VisibleRecord(ApiContext& ctx, const Caller& caller,

@@ -25,7 +25,9 @@ struct ServerContext {
   RequestHandler handler;
   std::shared_ptr<WsAcceptor> ws;
   std::atomic<bool> stopping{false};
-  std::atomic<int> busy{0};  // requests being handled
+  std::atomic<int> busy{0};                   // requests being handled
+  std::atomic<std::size_t> connections{0};    // open HTTP and WebSocket connections
+  std::atomic<std::size_t> http_sessions{0};  // HTTP connections (shutdown waits for them)
 
   void Register(const std::shared_ptr<Closable>& session) {
     std::lock_guard lock(mu);

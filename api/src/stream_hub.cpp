@@ -2,179 +2,309 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <set>
+#include <chrono>
+#include <map>
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/json/parse.hpp"
-#include "problem.hpp"
+#include "request_parsing.hpp"
 
 namespace chronicle::api {
 
-class StreamClient final : public WsListener, public std::enable_shared_from_this<StreamClient> {
+using Topics = std::set<std::string, std::less<>>;
+
+struct StreamHub::Client {
+  std::uint64_t id = 0;
+  std::shared_ptr<WsConnection> connection;
+  std::string token;
+  // Feed thread only (set before the client is registered).
+  domain::Principal principal;
+  // What the client asked for; a new subscribe message replaces both.
+  std::mutex mu;
+  std::shared_ptr<const Topics> topics;  // guarded by mu; null: not subscribed yet
+  std::uint64_t cursor = 0;              // last position delivered or passed; guarded by mu
+  std::uint64_t generation = 0;          // bumped by each subscribe; guarded by mu
+};
+
+// The per-connection listener: forwards what the client says to the hub.
+class StreamHub::Listener final : public WsListener {
  public:
-  StreamClient(ApiContext& ctx, Caller caller, std::shared_ptr<WsConnection> connection)
-      : ctx_(ctx), caller_(std::move(caller)), connection_(std::move(connection)) {}
-  ~StreamClient() override { Stop(); }
-
+  Listener(std::weak_ptr<StreamHub> hub, std::shared_ptr<Client> client)
+      : hub_(std::move(hub)), client_(std::move(client)) {}
   void OnMessage(std::string text) override {
-    auto parsed = ParseJson(text);
-    if (!parsed.ok() || !parsed->is_object())
-      return SendError("bad_request", "messages must be JSON objects");
-    const Json* topics = parsed->Find("subscribe");
-    if (topics == nullptr || !topics->is_array()) {
-      return SendError("validation_failed", "subscribe must be an array of topics");
-    }
-    std::set<std::string, std::less<>> wanted;
-    for (const auto& t : topics->as_array()) {
-      if (!t.is_string()) return SendError("validation_failed", "topics are strings");
-      wanted.insert(t.as_string());
-    }
-    std::uint64_t from = 0;
-    if (const Json* f = parsed->Find("from_position"); f != nullptr && !f->is_null()) {
-      if (!f->is_int() || f->as_int() < 0) {
-        return SendError("validation_failed", "from_position must be a non-negative integer");
-      }
-      from = static_cast<std::uint64_t>(f->as_int());
-    } else {
-      from = ctx_.store.LastPosition();
-    }
-    Start(std::move(wanted), from);
+    if (auto hub = hub_.lock()) hub->Subscribe(client_, text);
   }
-
-  void OnClose() override { Stop(); }
-
-  void Stop() {
-    std::unique_ptr<eventstore::Subscription> sub;
-    std::thread thread;
-    {
-      std::lock_guard lock(mu_);
-      if (subscription_) subscription_->Stop();
-      thread = std::move(thread_);
-    }
-    if (thread.joinable()) {
-      if (thread.get_id() == std::this_thread::get_id()) {
-        thread.detach();
-      } else {
-        thread.join();
-      }
-    }
-    std::lock_guard lock(mu_);
-    subscription_.reset();
+  void OnClose() override {
+    if (auto hub = hub_.lock()) hub->Remove(client_->id);
   }
 
  private:
-  void Start(std::set<std::string, std::less<>> topics, std::uint64_t after) {
-    Stop();  // a new subscribe message replaces the previous one
-    auto sub = ctx_.store.Subscribe(after + 1);
-    if (!sub.ok()) return SendError("internal", "cannot subscribe");
-    std::lock_guard lock(mu_);
-    subscription_ = std::move(sub).value();
-    thread_ = std::thread([this, topics = std::move(topics)] { Feed(topics); });
-  }
-
-  void Feed(const std::set<std::string, std::less<>>& topics) {
-    eventstore::Subscription* sub = nullptr;
-    {
-      std::lock_guard lock(mu_);
-      sub = subscription_.get();
-    }
-    for (;;) {
-      auto batch = sub->Next(256, std::chrono::seconds(1));
-      if (!batch.ok()) return;
-      for (const auto& event : *batch) Deliver(event, topics);
-    }
-  }
-
-  void Deliver(const eventstore::RecordedEvent& event,
-               const std::set<std::string, std::less<>>& topics) {
-    const projections::EntityKind* kind = projections::FindKindByStream(event.stream);
-    std::string topic;
-    std::string id;
-    if (kind != nullptr) {
-      id = std::string(projections::RecordIdOfStream(*kind, event.stream));
-      std::string singular(kind->stream_prefix.substr(0, kind->stream_prefix.size() - 1));
-      if (topics.contains(singular + ":" + id)) {
-        topic = singular + ":" + id;
-      } else if (topics.contains(kind->collection)) {
-        topic = std::string(kind->collection);
-      }
-    }
-    if (topic.empty() && topics.contains("events")) topic = "events";
-    if (topic.empty()) return;
-    // The data scope decides, as for every read: by the record's placement.
-    // Deny by default: a record the read model does not know is not sent.
-    if (kind == nullptr) {
-      if (!caller_.principal.super_admin) return;
-    } else {
-      if (!domain::HasPermission(caller_.principal, std::string(kind->permission) + ".read")) {
-        return;
-      }
-      // The feed can run ahead of the read models: judge the placement only
-      // once they include this event.
-      ctx_.runtime.WaitFor(event.position, std::chrono::seconds(5));
-      auto view = ctx_.records.Get(*kind, id);
-      if (!view || !domain::InScope(caller_.principal, ctx_.directory.PlacementOf(*kind, *view))) {
-        return;
-      }
-    }
-    auto payload = ParseJson(event.payload);
-    Json data = payload.ok() ? std::move(payload).value() : Json::MakeObject();
-    data.Erase("password_hash");  // secrets never leave the server
-    JsonWriter w;
-    w.BeginObject();
-    w.Key("position").Int(static_cast<std::int64_t>(event.position));
-    w.Key("topic").String(topic);
-    w.Key("type").String(event.type);
-    w.Key("id").String(id);
-    w.Key("at").String(FormatTimestamp(event.recorded_at_ns));
-    w.Key("data").Value(data);
-    w.EndObject();
-    connection_->Send(std::make_shared<const std::string>(w.Take()));
-  }
-
-  void SendError(std::string_view code, std::string_view detail) {
-    Json problem = Json::MakeObject();
-    problem.Set("code", std::string(code));
-    problem.Set("detail", std::string(detail));
-    Json out = Json::MakeObject();
-    out.Set("error", std::move(problem));
-    connection_->Send(std::make_shared<const std::string>(out.Dump()));
-  }
-
-  ApiContext& ctx_;
-  const Caller caller_;
-  std::shared_ptr<WsConnection> connection_;
-  std::mutex mu_;
-  std::unique_ptr<eventstore::Subscription> subscription_;  // guarded by mu_
-  std::thread thread_;                                      // guarded by mu_
+  std::weak_ptr<StreamHub> hub_;
+  std::shared_ptr<Client> client_;
 };
+
+namespace {
+
+// One event as every client sees it: looked up, placed and rendered once.
+struct Prepared {
+  const projections::EntityKind* kind = nullptr;
+  std::string id;
+  std::string record_topic;  // "user:ID"
+  bool exists = false;       // the read model knows the record
+  bool org_wide = false;
+  domain::Placement placement;
+  std::string permission;
+  Json data;
+  std::map<std::string, std::shared_ptr<const std::string>, std::less<>> rendered;  // by topic
+};
+
+bool SameRights(const domain::Principal& a, const domain::Principal& b) {
+  return a.super_admin == b.super_admin && a.scope == b.scope && a.permissions == b.permissions &&
+         a.department_id == b.department_id;
+}
+
+}  // namespace
+
+Status StreamHub::Start() {
+  const std::uint64_t from = ctx_.store.LastPosition();
+  CHRONICLE_ASSIGN_OR_RETURN(subscription_, ctx_.store.Subscribe(from + 1));
+  {
+    std::lock_guard lock(mu_);
+    live_position_ = from;
+  }
+  thread_ = std::thread([this] { Feed(); });
+  return Status::Ok();
+}
+
+std::size_t StreamHub::clients() const {
+  std::lock_guard lock(mu_);
+  return clients_.size();
+}
 
 Result<std::shared_ptr<WsListener>> StreamHub::Accept(const Request& request,
                                                       std::shared_ptr<WsConnection> connection) {
   if (request.path != "/api/v1/stream") return NotFoundError("no WebSocket at " + request.path);
-  Request with_token = request;
-  if (auto token = request.Query("token")) {
-    with_token.headers.emplace_back("authorization", "Bearer " + std::string(*token));
+  auto token = request.Query("token");
+  if (!token) {
+    if (auto header = request.Header("authorization"); header && header->starts_with("Bearer ")) {
+      token = header->substr(7);
+    }
   }
-  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx_, with_token));
+  if (!token) return UnauthenticatedError("missing token");
+  CHRONICLE_ASSIGN_OR_RETURN(Caller caller, AuthenticateToken(ctx_, std::string(*token)));
+  auto client = std::make_shared<Client>();
+  client->connection = std::move(connection);
+  client->token = caller.token;
+  client->principal = std::move(caller.principal);
   std::lock_guard lock(mu_);
   if (stopped_) return UnavailableError("shutting down");
-  auto client = std::make_shared<StreamClient>(ctx_, std::move(caller), std::move(connection));
-  std::erase_if(clients_, [](const auto& w) { return w.expired(); });
-  clients_.push_back(client);
-  return std::shared_ptr<WsListener>(client);
+  client->id = next_id_++;
+  clients_.emplace(client->id, client);
+  return std::shared_ptr<WsListener>(std::make_shared<Listener>(weak_from_this(), client));
+}
+
+void StreamHub::Subscribe(const std::shared_ptr<Client>& client, const std::string& text) {
+  auto message = ParseSubscribeMessage(text);
+  if (!message.ok()) return SendError(*client->connection, message.status());
+  std::uint64_t from = 0;
+  if (message->from_position) {
+    from = *message->from_position;
+  } else {
+    std::lock_guard lock(mu_);
+    from = live_position_;
+  }
+  std::lock_guard lock(client->mu);
+  client->topics = std::make_shared<const Topics>(std::move(message->topics));
+  client->cursor = from;
+  ++client->generation;
+}
+
+void StreamHub::Remove(std::uint64_t id) {
+  std::lock_guard lock(mu_);
+  clients_.erase(id);
+}
+
+void StreamHub::SendError(WsConnection& connection, const Status& status) {
+  JsonWriter w;
+  w.BeginObject().Key("error").BeginObject();
+  w.Key("code").String(status.field() ? "validation_failed" : "bad_request");
+  w.Key("detail").String(status.message());
+  if (status.field()) {
+    w.Key("errors").BeginArray().BeginObject();
+    w.Key("field").String(*status.field());
+    w.Key("message").String(status.message());
+    w.EndObject().EndArray();
+  }
+  w.EndObject().EndObject();
+  connection.Send(std::make_shared<const std::string>(w.Take()));
 }
 
 void StreamHub::StopAll() {
-  std::vector<std::weak_ptr<StreamClient>> clients;
+  std::map<std::uint64_t, std::shared_ptr<Client>> clients;
   {
     std::lock_guard lock(mu_);
     stopped_ = true;
     clients.swap(clients_);
   }
-  for (auto& w : clients) {
-    if (auto c = w.lock()) c->Stop();
+  if (subscription_) subscription_->Stop();
+  if (thread_.joinable()) thread_.join();
+  for (auto& [id, client] : clients) client->connection->Close("server shutting down");
+}
+
+void StreamHub::Recheck(const std::vector<std::shared_ptr<Client>>& clients) {
+  const std::int64_t now = NowNs();
+  for (const auto& client : clients) {
+    std::string reason;
+    if (!ctx_.sessions.Live(client->token, now)) {
+      reason = "session ended";
+    } else if (auto principal = ctx_.directory.PrincipalOf(client->principal.user_id);
+               !principal.ok()) {
+      reason = "account disabled";
+    } else if (!SameRights(*principal, client->principal)) {
+      reason = "roles changed: reconnect";
+    } else {
+      client->principal = std::move(principal).value();  // e.g. new subordinates
+      continue;
+    }
+    Remove(client->id);
+    client->connection->Close(reason);
+  }
+}
+
+void StreamHub::Feed() {
+  constexpr std::size_t kChunk = 256;
+  bool catching_up = false;
+  auto last_recheck = std::chrono::steady_clock::now();
+  for (;;) {
+    auto batch = subscription_->Next(
+        kChunk, catching_up ? std::chrono::milliseconds(0) : std::chrono::milliseconds(200));
+    if (!batch.ok()) {
+      if (batch.status().code() != StatusCode::kCancelled) {
+        spdlog::error("stream: reading the log: {}", batch.status().ToString());
+      }
+      return;
+    }
+    std::vector<std::shared_ptr<Client>> clients;
+    std::uint64_t before = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return;
+      before = live_position_;
+      clients.reserve(clients_.size());
+      for (const auto& [id, c] : clients_) clients.push_back(c);
+    }
+    if (!batch->empty()) {
+      // Scope is judged on the read models once they include these events.
+      ctx_.runtime.WaitFor(batch->back().position, std::chrono::seconds(5));
+      for (const auto& e : *batch) {
+        if (e.stream.starts_with("user-") || e.stream.starts_with("role-")) RecheckSessions();
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (recheck_.exchange(false, std::memory_order_acq_rel) ||
+        now - last_recheck > std::chrono::seconds(5)) {
+      last_recheck = now;
+      Recheck(clients);
+    }
+    for (const auto& e : *batch) Deliver(clients, e, true);
+    const std::uint64_t live = batch->empty() ? before : batch->back().position;
+    {
+      std::lock_guard lock(mu_);
+      live_position_ = live;
+    }
+    // Clients behind the live position read the log, a chunk per round each.
+    catching_up = false;
+    for (const auto& client : clients) {
+      std::uint64_t cursor = 0;
+      {
+        std::lock_guard lock(client->mu);
+        if (!client->topics || client->cursor >= before) continue;
+        cursor = client->cursor;
+      }
+      auto events =
+          ctx_.store.ReadAll(cursor + 1, std::min<std::uint64_t>(kChunk, before - cursor));
+      if (!events.ok() || events->empty()) continue;
+      ctx_.runtime.WaitFor(events->back().position, std::chrono::seconds(5));
+      std::vector<std::shared_ptr<Client>> one{client};
+      for (const auto& e : *events) Deliver(one, e, false);
+      std::lock_guard lock(client->mu);
+      if (client->cursor < live) catching_up = true;
+    }
+  }
+}
+
+void StreamHub::Deliver(const std::vector<std::shared_ptr<Client>>& clients,
+                        const eventstore::RecordedEvent& event, bool live) {
+  std::optional<Prepared> prepared;
+  auto prepare = [&]() -> Prepared& {
+    if (prepared) return *prepared;
+    Prepared& p = prepared.emplace();
+    p.kind = projections::FindKindByStream(event.stream);
+    if (p.kind != nullptr) {
+      p.id = std::string(projections::RecordIdOfStream(*p.kind, event.stream));
+      p.record_topic =
+          std::string(p.kind->stream_prefix.substr(0, p.kind->stream_prefix.size() - 1)) + ":" +
+          p.id;
+      p.permission = std::string(p.kind->permission) + ".read";
+      if (auto view = ctx_.records.Get(*p.kind, p.id)) {
+        p.exists = true;
+        p.org_wide = &*p.kind == &ctx_.directory.roles();
+        p.placement = ctx_.directory.PlacementOf(*p.kind, *view);
+      }
+    }
+    auto payload = ParseJson(event.payload);
+    p.data = payload.ok() ? std::move(payload).value() : Json::MakeObject();
+    p.data.Erase("password_hash");  // secrets never leave the server
+    return p;
+  };
+  for (const auto& client : clients) {
+    std::shared_ptr<const Topics> topics;
+    std::uint64_t generation = 0;
+    {
+      std::lock_guard lock(client->mu);
+      if (!client->topics || client->cursor >= event.position) continue;
+      // Live events go to clients already caught up; the rest read the log.
+      if (live && client->cursor + 1 < event.position) continue;
+      topics = client->topics;
+      generation = client->generation;
+    }
+    Prepared& p = prepare();
+    std::string topic;
+    if (p.kind != nullptr) {
+      if (topics->contains(p.record_topic)) {
+        topic = p.record_topic;
+      } else if (topics->contains(p.kind->collection)) {
+        topic = std::string(p.kind->collection);
+      }
+    }
+    if (topic.empty() && topics->contains("events")) topic = "events";
+    bool admitted = !topic.empty();
+    // Deny by default: what the read model does not know is sent to nobody
+    // but a super administrator.
+    if (admitted && p.kind == nullptr) {
+      admitted = client->principal.super_admin;
+    } else if (admitted) {
+      admitted = p.exists && domain::HasPermission(client->principal, p.permission) &&
+                 (p.org_wide || domain::InScope(client->principal, p.placement));
+    }
+    if (admitted) {
+      auto& message = p.rendered[topic];
+      if (!message) {
+        JsonWriter w;
+        w.BeginObject();
+        w.Key("position").Int(static_cast<std::int64_t>(event.position));
+        w.Key("topic").String(topic);
+        w.Key("type").String(event.type);
+        w.Key("id").String(p.id);
+        w.Key("at").String(FormatTimestamp(event.recorded_at_ns));
+        w.Key("data").Value(p.data);
+        w.EndObject();
+        message = std::make_shared<const std::string>(w.Take());
+      }
+      client->connection->Send(message);
+    }
+    std::lock_guard lock(client->mu);
+    if (client->generation == generation) client->cursor = event.position;
   }
 }
 

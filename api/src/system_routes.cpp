@@ -13,14 +13,13 @@
 namespace chronicle::api {
 
 void AddSystemRoutes(Router& router, ApiContext& ctx) {
-  using P = const PathParams&;
-  using R = const Request&;
-  router.Add("GET", "/healthz", [](R, P) {
+  using C = const Call&;
+  router.Add("GET", "/healthz", Access::Public(), [](C) -> Result<Response> {
     Json out = Json::MakeObject();
     out.Set("status", "ok");
     return JsonResponse(200, out);
   });
-  router.Add("GET", "/readyz", [&ctx](R, P) {
+  router.Add("GET", "/readyz", Access::Public(), [&ctx](C) -> Result<Response> {
     const std::uint64_t applied = ctx.runtime.AppliedPosition();
     const bool ready = ctx.runtime.health().ok() && applied >= ctx.ready_position;
     Json out = Json::MakeObject();
@@ -29,7 +28,7 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
     out.Set("last_position", static_cast<std::int64_t>(ctx.store.LastPosition()));
     return JsonResponse(ready ? 200 : 503, out);
   });
-  router.Add("GET", "/metrics", [&ctx](R, P) {
+  router.Add("GET", "/metrics", Access::Public(), [&ctx](C) -> Result<Response> {
     const auto last = static_cast<double>(ctx.store.LastPosition());
     const auto applied = static_cast<double>(ctx.runtime.AppliedPosition());
     const auto stats = ctx.store.Stats();
@@ -42,30 +41,26 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
          {"chronicle_log_events_appended_total", static_cast<double>(stats.events)}});
     return r;
   });
-  router.Add("GET", "/api/openapi.json", [&ctx](R, P) {
+  router.Add("GET", "/api/openapi.json", Access::Public(), [&ctx](C) -> Result<Response> {
     Response r;
     r.body = ctx.openapi_json;
     return r;
   });
-  router.Add("GET", "/api/v1/permissions", Fallible([&ctx](R r, P) -> Result<Response> {
-               CHRONICLE_RETURN_IF_ERROR(Authenticate(ctx, r).status());
-               Json items = Json::MakeArray();
-               for (const auto& p : domain::AllPermissions()) {
-                 Json item = Json::MakeObject();
-                 item.Set("name", std::string(p.name));
-                 item.Set("description", std::string(p.description));
-                 items.Push(std::move(item));
-               }
-               Json out = Json::MakeObject();
-               out.Set("items", std::move(items));
-               return JsonResponse(200, out);
-             }));
+  router.Add("GET", "/api/v1/permissions", Access::Authenticated(), [](C) -> Result<Response> {
+    Json items = Json::MakeArray();
+    for (const auto& p : domain::AllPermissions()) {
+      Json item = Json::MakeObject();
+      item.Set("name", std::string(p.name));
+      item.Set("description", std::string(p.description));
+      items.Push(std::move(item));
+    }
+    Json out = Json::MakeObject();
+    out.Set("items", std::move(items));
+    return JsonResponse(200, out);
+  });
   router.Add(
-      "POST", "/api/v1/admin/rebuild", Fallible([&ctx](R r, P) -> Result<Response> {
-        CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
-        if (!caller.principal.super_admin) {
-          return PermissionDeniedError("only a super administrator rebuilds read models");
-        }
+      "POST", "/api/v1/admin/rebuild", Access::SuperAdmin(), [&ctx](C call) -> Result<Response> {
+        const Request& r = call.request;
         std::vector<std::string> names = projections::ProjectionNames();
         if (!r.body.empty()) {
           CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(r.body, {"projection"}));
@@ -95,40 +90,39 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
         Json out = Json::MakeObject();
         out.Set("items", std::move(items));
         return JsonResponse(200, out);
-      }));
-  router.Add("POST", "/api/v1/admin/backup", Fallible([&ctx](R r, P) -> Result<Response> {
-               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
-               if (!caller.principal.super_admin) {
-                 return PermissionDeniedError("only a super administrator takes backups");
-               }
-               CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(r.body, {"to"}));
-               CHRONICLE_ASSIGN_OR_RETURN(std::string to, body.RequiredString("to"));
-               const std::filesystem::path target(to);
-               if (!target.is_absolute()) return FieldError("to", "to must be an absolute path");
-               std::error_code ec;
-               if (std::filesystem::exists(target, ec)) {
-                 return FieldError("to", "the backup target already exists");
-               }
-               std::filesystem::create_directories(target, ec);
-               // The same layout as a data dir: `chronicle serve --data-dir TO` runs on it.
-               CHRONICLE_RETURN_IF_ERROR(ctx.store.Backup(projections::LogDir(target)));
-               CHRONICLE_ASSIGN_OR_RETURN(auto report,
-                                          eventstore::VerifyLog(projections::LogDir(target)));
-               Json out = Json::MakeObject();
-               out.Set("to", to);
-               out.Set("position", static_cast<std::int64_t>(report.events));
-               out.Set("hash", HexEncode(report.head_hash));
-               return JsonResponse(200, out);
-             }));
-  router.Add("GET", "/api/v1/audit/head", Fallible([&ctx](R r, P) -> Result<Response> {
-               CHRONICLE_ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx, r));
-               CHRONICLE_RETURN_IF_ERROR(RequirePermission(caller, "audit.read"));
+      });
+  router.Add(
+      "POST", "/api/v1/admin/backup", Access::SuperAdmin(), [&ctx](C call) -> Result<Response> {
+        const Request& r = call.request;
+        CHRONICLE_ASSIGN_OR_RETURN(Body body, Body::Parse(r.body, {"to"}));
+        CHRONICLE_ASSIGN_OR_RETURN(std::string to, body.RequiredString("to"));
+        const std::filesystem::path target(to);
+        if (!target.is_absolute()) return FieldError("to", "to must be an absolute path");
+        std::error_code ec;
+        if (std::filesystem::exists(target, ec)) {
+          return FieldError("to", "the backup target already exists");
+        }
+        std::filesystem::create_directories(target, ec);
+        if (ec) {
+          return FieldError("to", "cannot create the backup target: " + ec.message());
+        }
+        // The same layout as a data dir: `chronicle serve --data-dir TO` runs on it.
+        CHRONICLE_RETURN_IF_ERROR(ctx.store.Backup(projections::LogDir(target)));
+        CHRONICLE_ASSIGN_OR_RETURN(auto report, eventstore::VerifyLog(projections::LogDir(target)));
+        Json out = Json::MakeObject();
+        out.Set("to", to);
+        out.Set("position", static_cast<std::int64_t>(report.events));
+        out.Set("hash", HexEncode(report.head_hash));
+        return JsonResponse(200, out);
+      });
+  router.Add("GET", "/api/v1/audit/head", Access::Permission("audit.read"),
+             [&ctx](C) -> Result<Response> {
                const eventstore::LogHead head = ctx.store.Head();
                Json out = Json::MakeObject();
                out.Set("position", static_cast<std::int64_t>(head.position));
                out.Set("hash", HexEncode(head.hash));
                return JsonResponse(200, out);
-             }));
+             });
 }
 
 }  // namespace chronicle::api

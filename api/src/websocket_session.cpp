@@ -16,7 +16,11 @@ namespace websocket = boost::beast::websocket;
 namespace net = boost::asio;
 
 WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, ServerContext& context)
-    : ws_(std::move(stream)), context_(context) {}
+    : ws_(std::move(stream)), context_(context) {
+  ++context_.connections;
+}
+
+WebSocketSession::~WebSocketSession() { --context_.connections; }
 
 void WebSocketSession::Run(const http::request<http::string_body>& upgrade) {
   Request request;
@@ -78,7 +82,7 @@ void WebSocketSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
 
 void WebSocketSession::Send(std::shared_ptr<const std::string> text) {
   net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-    if (self->closed_) return;
+    if (self->closed_ || self->close_reason_) return;
     if (self->queue_.size() >= self->context_.options.websocket_queue_limit) {
       // Too slow to keep up: drop this client rather than buffer without bound.
       return self->Fail();
@@ -99,11 +103,25 @@ void WebSocketSession::DoWrite() {
 void WebSocketSession::OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return Fail();
   queue_.pop_front();
+  if (close_reason_) return DoClose();
   if (!queue_.empty()) DoWrite();
 }
 
-void WebSocketSession::Close() {
-  net::post(ws_.get_executor(), [self = shared_from_this()] { self->Fail(); });
+void WebSocketSession::Close(std::string reason) {
+  net::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
+    if (self->closed_ || self->close_reason_) return;
+    self->close_reason_ = std::move(reason);
+    // One write at a time: the close frame follows the message in flight.
+    if (self->queue_.empty()) return self->DoClose();
+    self->queue_.resize(1);
+  });
+}
+
+void WebSocketSession::DoClose() {
+  queue_.clear();
+  if (close_reason_->size() > 120) close_reason_->resize(120);  // a close frame holds 123 bytes
+  ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, *close_reason_),
+                  [self = shared_from_this()](beast::error_code) { self->Fail(); });
 }
 
 void WebSocketSession::Fail() {

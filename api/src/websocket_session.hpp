@@ -7,6 +7,7 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server_context.hpp"
@@ -21,11 +22,14 @@ class WebSocketSession : public WsConnection,
                          public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(boost::beast::tcp_stream&& stream, ServerContext& context);
+  ~WebSocketSession() override;
+  WebSocketSession(const WebSocketSession&) = delete;
+  WebSocketSession& operator=(const WebSocketSession&) = delete;
   void Run(const boost::beast::http::request<boost::beast::http::string_body>& upgrade);
 
   void Send(std::shared_ptr<const std::string> text) override;
-  void Close() override;
-  void CloseGracefully() override { Close(); }
+  void Close(std::string reason) override;
+  void CloseGracefully() override { Close("server shutting down"); }
 
  private:
   void OnAccept(boost::beast::error_code ec);
@@ -34,6 +38,7 @@ class WebSocketSession : public WsConnection,
   void DoWrite();
   void OnWrite(boost::beast::error_code ec, std::size_t bytes);
   void Fail();
+  void DoClose();  // strand; the close frame, then the socket
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
@@ -41,6 +46,7 @@ class WebSocketSession : public WsConnection,
   std::shared_ptr<WsListener> listener_;                  // strand only
   std::deque<std::shared_ptr<const std::string>> queue_;  // strand only
   bool closed_ = false;                                   // strand only
+  std::optional<std::string> close_reason_;               // strand only; set: closing
 };
 
 }  // namespace chronicle::api

@@ -107,4 +107,38 @@ bool HasPermission(const Principal& principal, std::string_view permission) {
   return principal.super_admin || principal.permissions.contains(permission);
 }
 
+Status MayGrant(const Principal& caller, const RoleRights& role) {
+  if (caller.super_admin) return Status::Ok();
+  if (role.super_admin) {
+    return PermissionDeniedError("only a super administrator grants the super administrator role");
+  }
+  for (const auto& p : role.permissions) {
+    if (!caller.permissions.contains(p)) {
+      return PermissionDeniedError("you cannot grant the permission " + p +
+                                   ", which you do not hold");
+    }
+  }
+  if (role.scope > caller.scope) {
+    return PermissionDeniedError("you cannot grant the data scope " +
+                                 std::string(DataScopeName(role.scope)) + ", wider than your " +
+                                 std::string(DataScopeName(caller.scope)));
+  }
+  return Status::Ok();
+}
+
+Status MayActOnUser(const Principal& caller, const UserTarget& target) {
+  if (target.super_admin && !caller.super_admin) {
+    return PermissionDeniedError("only a super administrator acts on a super administrator");
+  }
+  return Status::Ok();
+}
+
+Status MayChangeRolesOf(const Principal& caller, const UserTarget& target) {
+  CHRONICLE_RETURN_IF_ERROR(MayActOnUser(caller, target));
+  if (target.user_id == caller.user_id) {
+    return PermissionDeniedError("nobody changes their own roles");
+  }
+  return Status::Ok();
+}
+
 }  // namespace chronicle::domain

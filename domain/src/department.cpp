@@ -27,6 +27,9 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
             } else if (!c.parent_exists) {
               return FieldError("parent_id",
                                 "parent department " + c.parent_id + " does not exist");
+            } else if (c.parent_depth + 1 > kMaxDepth) {
+              return FieldError("parent_id", "departments nest at most " +
+                                                 std::to_string(kMaxDepth) + " levels deep");
             }
             return std::vector<Event>{Created{c.id, c.name, c.parent_id, c.sort}};
           },
@@ -49,6 +52,10 @@ Result<std::vector<Event>> Decide(const State& state, const Command& command,
               if (u.parent_is_self_or_descendant) {
                 return FailedPreconditionError(
                     "a department cannot move under itself or its own sub-department");
+              }
+              if (u.parent_depth + u.subtree_height > kMaxDepth) {
+                return FieldError("parent_id", "departments nest at most " +
+                                                   std::to_string(kMaxDepth) + " levels deep");
               }
               events.emplace_back(Moved{*u.parent_id});
             }

@@ -122,8 +122,41 @@ void ProjectionRuntime::Run(Runner& runner) {
 }
 
 void ProjectionRuntime::Notify() {
+  std::vector<std::function<void()>> ready;
+  {
+    std::lock_guard lock(mu_);
+    applied_changed_.notify_all();
+    if (!waiters_.empty()) {
+      const std::uint64_t applied = AppliedPosition();
+      for (auto it = waiters_.begin(); it != waiters_.end();) {
+        if (it->second.position <= applied) {
+          ready.push_back(std::move(it->second.ready));
+          it = waiters_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+  for (auto& r : ready) r();
+}
+
+std::uint64_t ProjectionRuntime::WhenApplied(std::uint64_t position, std::function<void()> ready) {
+  {
+    std::lock_guard lock(mu_);
+    if (AppliedPosition() < position) {
+      const std::uint64_t ticket = next_ticket_++;
+      waiters_.emplace(ticket, Waiter{position, std::move(ready)});
+      return ticket;
+    }
+  }
+  ready();
+  return 0;
+}
+
+bool ProjectionRuntime::CancelWhenApplied(std::uint64_t ticket) {
   std::lock_guard lock(mu_);
-  applied_changed_.notify_all();
+  return waiters_.erase(ticket) > 0;
 }
 
 std::uint64_t ProjectionRuntime::AppliedPosition() const {

@@ -20,7 +20,8 @@ struct ApplicationOptions {
   // one and report it through generated_admin_password().
   std::string admin_password;
   eventstore::Durability durability = eventstore::Durability::kSync;
-  std::chrono::seconds token_lifetime{12 * 3600};
+  std::chrono::seconds token_lifetime{12 * 3600};  // a session's absolute lifetime
+  std::chrono::seconds session_idle{2 * 3600};  // a session ends this long after its last request
   // Argon2id cost; tests lower it.
   std::uint32_t argon2_memory_kib = 19 * 1024;
   std::uint32_t argon2_time = 2;
@@ -39,8 +40,13 @@ class Application {
   [[nodiscard]] virtual std::uint16_t port() const = 0;
   // Set on first start when no admin password was given.
   [[nodiscard]] virtual std::string generated_admin_password() const = 0;
-  // "METHOD /path/{param}" of every HTTP route (the OpenAPI document must match).
-  [[nodiscard]] virtual std::vector<std::string> routes() const = 0;
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;  // "/api/v1/users/{id}"
+    std::string access;   // "public", "authenticated", "super_admin" or a permission
+  };
+  // Every HTTP route (the OpenAPI document must match, x-permission included).
+  [[nodiscard]] virtual std::vector<RouteInfo> routes() const = 0;
   // Stops accepting, finishes in-flight requests, stops projections.
   virtual void Stop(std::chrono::milliseconds grace) = 0;
 

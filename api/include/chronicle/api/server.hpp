@@ -17,8 +17,9 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port
   unsigned threads = 0;       // I/O threads; 0: one per core
   std::size_t body_limit = 1 << 20;
-  std::chrono::seconds read_timeout{15};     // a whole request, headers and body
+  std::chrono::seconds read_timeout{15};     // a whole request, headers and body: else 408
   std::chrono::seconds idle_timeout{60};     // between keep-alive requests
+  std::size_t max_connections = 10'000;      // beyond: 503 and close
   std::size_t websocket_queue_limit = 1024;  // queued messages before a client is dropped
 };
 
@@ -31,6 +32,7 @@ using RequestHandler = std::function<void(Request, Respond)>;
 class Server {
  public:
   // Binds and starts serving. `ws` may be null (no WebSocket upgrades).
+  // Raises the soft open-file limit to the hard one first.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options, RequestHandler handler,
                                                std::shared_ptr<WsAcceptor> ws);
   virtual ~Server() = default;

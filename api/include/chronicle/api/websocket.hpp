@@ -16,7 +16,9 @@ class WsConnection {
  public:
   virtual ~WsConnection() = default;
   virtual void Send(std::shared_ptr<const std::string> text) = 0;
-  virtual void Close() = 0;
+  // Sends a close frame with `reason` (after the message being written, if
+  // any; queued messages are dropped), then closes.
+  virtual void Close(std::string reason) = 0;
 };
 
 // Receives what one client says. Called on the connection's strand.

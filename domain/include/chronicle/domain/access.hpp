@@ -5,6 +5,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "chronicle/base/status.hpp"
 
 namespace chronicle::domain {
 
@@ -53,5 +56,30 @@ struct Placement {
 // WebSocket message goes through.
 bool InScope(const Principal& principal, const Placement& placement);
 bool HasPermission(const Principal& principal, std::string_view permission);
+
+// ---- Who may grant what ------------------------------------------------------
+// The rights a role carries, as a grant check sees them.
+struct RoleRights {
+  std::vector<std::string> permissions;
+  DataScope scope = DataScope::kSelf;
+  bool super_admin = false;  // the built-in super administrator role
+};
+
+// A caller may grant (assign to a user, or create or edit a role into) only
+// rights it holds itself: permissions that are a subset of its own and a
+// data scope no wider than its own. Only a super administrator grants the
+// super administrator role. kPermissionDenied naming what is missing.
+Status MayGrant(const Principal& caller, const RoleRights& role);
+
+// Acting on a user account (edit, password reset, disable/enable, roles):
+// only a super administrator acts on a super administrator.
+struct UserTarget {
+  std::string user_id;
+  bool super_admin = false;
+};
+Status MayActOnUser(const Principal& caller, const UserTarget& target);
+// Nobody changes their own roles (not even a super administrator: another
+// administrator must), so no grant can ever widen the granter.
+Status MayChangeRolesOf(const Principal& caller, const UserTarget& target);
 
 }  // namespace chronicle::domain

@@ -14,6 +14,9 @@
 namespace chronicle::domain::department {
 
 inline constexpr std::string_view kStreamPrefix = "department-";
+// The tree is at most this many levels deep (the top department is level 1):
+// deeper trees are refused, so every walk and rendering stays bounded.
+inline constexpr std::size_t kMaxDepth = 32;
 
 struct State {
   bool exists = false;
@@ -51,6 +54,7 @@ struct Create {
   std::int64_t sort = 0;
   bool parent_exists = false;
   bool top_exists = true;
+  std::size_t parent_depth = 0;  // levels from the top down to the parent (top = 1)
 };
 struct Update {
   std::optional<std::string> name;
@@ -58,6 +62,8 @@ struct Update {
   std::optional<std::int64_t> sort;
   bool parent_exists = true;
   bool parent_is_self_or_descendant = false;
+  std::size_t parent_depth = 0;    // of the new parent (top = 1)
+  std::size_t subtree_height = 1;  // levels of this department and everything below it
 };
 struct Delete {
   bool has_children = false;

@@ -13,5 +13,10 @@ inline std::filesystem::path LogDir(const std::filesystem::path& data_dir) {
 inline std::filesystem::path ReadModelDir(const std::filesystem::path& data_dir) {
   return data_dir / "readmodels";
 }
+// Login sessions (hashed tokens) and idempotency answers: server state that
+// is not derived from the log, kept so a restart logs nobody out.
+inline std::filesystem::path SessionDir(const std::filesystem::path& data_dir) {
+  return data_dir / "sessions";
+}
 
 }  // namespace chronicle::projections

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,13 @@ class ProjectionRuntime {
   [[nodiscard]] std::uint64_t AppliedPosition() const;
   // Waits until every projection applied `position`; false on timeout.
   bool WaitFor(std::uint64_t position, std::chrono::milliseconds timeout) const;
+  // Without blocking: `ready` runs once every projection applied `position`
+  // (at once, on this thread, when they already have; else on a projection
+  // thread, so it must only post work elsewhere). Returns a ticket for
+  // CancelWhenApplied, 0 when `ready` already ran.
+  std::uint64_t WhenApplied(std::uint64_t position, std::function<void()> ready);
+  // True when the waiter was removed before it ran (it never will).
+  bool CancelWhenApplied(std::uint64_t ticket);
   // Set when a projection stopped on an event it could not apply.
   [[nodiscard]] Status health() const;
 
@@ -64,6 +72,12 @@ class ProjectionRuntime {
   mutable std::mutex mu_;
   mutable std::condition_variable applied_changed_;
   Status health_;  // guarded by mu_
+  struct Waiter {
+    std::uint64_t position;
+    std::function<void()> ready;
+  };
+  std::map<std::uint64_t, Waiter> waiters_;  // by ticket; guarded by mu_
+  std::uint64_t next_ticket_ = 1;            // guarded by mu_
 };
 
 }  // namespace chronicle::projections
