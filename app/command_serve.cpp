@@ -89,7 +89,7 @@ int RunServe(const Args& args) {
   options.server.read_timeout = std::chrono::seconds(number("read-timeout", 1, 3600));
   options.server.idle_timeout = std::chrono::seconds(number("idle-timeout", 1, 3600));
   options.server.max_connections = number("max-connections", 1, 1'000'000);
-  options.session_idle = std::chrono::seconds(number("session-idle", 60, 30 * 24 * 3600));
+  options.session_idle = std::chrono::seconds(number("session-idle", 1, 30 * 24 * 3600));
   options.argon2_memory_kib =
       static_cast<std::uint32_t>(number("argon2-memory-kib", 8, 4 * 1024 * 1024));
   if (!bad.empty()) {

@@ -221,8 +221,9 @@ class ApplicationImpl final : public Application {
     }
     x->route = x->match.pattern;
     if (Status allowed = Admit(*x); !allowed.ok()) return Finish(x, ProblemResponse(allowed));
-    // Read-your-writes: wait for the read models without holding a worker.
-    if (auto raw = request.Query("min_position")) {
+    // Read-your-writes, for callers only (public routes read no models):
+    // wait for the read models without holding a worker.
+    if (auto raw = request.Query("min_position"); raw && x->caller) {
       auto position = ParseCount("min_position", *raw);
       if (!position.ok()) return Finish(x, ProblemResponse(position.status()));
       if (runtime_->AppliedPosition() < *position) return Wait(x, *position);

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -108,7 +109,8 @@ void RaiseOpenFileLimit() {
 
 class BeastServer final : public Server {
  public:
-  explicit BeastServer(unsigned threads) : ioc_(static_cast<int>(threads)) {}
+  explicit BeastServer(unsigned threads)
+      : ioc_(static_cast<int>(threads)), work_(net::make_work_guard(ioc_)) {}
   ~BeastServer() override { Stop(std::chrono::milliseconds(0)); }
 
   Status Bind(const ServerOptions& options, RequestHandler handler,
@@ -159,6 +161,7 @@ class BeastServer final : public Server {
       spdlog::warn("stopping with {} connection(s) still open after {} ms",
                    context_.http_sessions.load(), grace.count());
     }
+    work_.reset();
     ioc_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
@@ -166,6 +169,10 @@ class BeastServer final : public Server {
 
  private:
   net::io_context ioc_;
+  // Keeps the I/O threads running while no socket operation is pending: a
+  // connection waiting for its handler has none, and its answer is posted
+  // later. Without it the loop ran dry under load and answers were lost.
+  net::executor_work_guard<net::io_context::executor_type> work_;
   ServerContext context_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

@@ -64,7 +64,7 @@ void HttpSession::WaitForNextRequest() {
   stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
                               [self = shared_from_this()](beast::error_code ec) {
                                 self->deadline_.cancel();
-                                if (ec || self->timed_out_) {
+                                if (ec || self->timed_out_ || self->closed_) {
                                   self->reading_ = false;
                                   return self->DoClose();  // idle too long: close quietly
                                 }
@@ -87,6 +87,9 @@ void HttpSession::ReadRequest() {
 void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   reading_ = false;
   deadline_.cancel();
+  // Closed for shutdown while this request arrived: it is dropped unrun (an
+  // answer could no longer reach the client, so nothing may be committed).
+  if (closed_) return;
   if (timed_out_) {
     if (!parser_->got_some() || context_.stopping) return DoClose();
     close_after_response_ = true;
@@ -215,6 +218,8 @@ void HttpSession::OnDrain(beast::error_code ec, std::size_t bytes) {
 }
 
 void HttpSession::DoClose() {
+  closed_ = true;
+  deadline_.cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
   stream_.socket().close(ignored);

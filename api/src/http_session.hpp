@@ -55,6 +55,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   std::shared_ptr<void> in_flight_;  // keeps the response alive during async_write
   bool reading_ = false;             // strand only
   bool timed_out_ = false;           // the deadline cancelled the read
+  bool closed_ = false;              // DoClose ran: nothing more is read or run
   bool first_request_ = true;
   bool head_ = false;  // the request in flight is HEAD: answer without a body
   bool close_after_response_ = false;

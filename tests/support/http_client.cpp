@@ -137,4 +137,8 @@ std::string WsClient::Receive(int timeout_ms) {
   return text;
 }
 
+std::string WsClient::close_reason() const {
+  return std::string(impl_->ws.reason().reason.c_str());
+}
+
 }  // namespace chronicle::testing

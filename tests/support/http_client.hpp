@@ -63,8 +63,10 @@ class WsClient {
   WsClient(unsigned short port, const std::string& token);
   ~WsClient();
   void Send(const std::string& text);
-  // The next message, or "" after `timeout_ms` without one.
+  // The next message, or "" after `timeout_ms` without one (or on close).
   std::string Receive(int timeout_ms);
+  // After the server closed the connection: the reason of its close frame.
+  [[nodiscard]] std::string close_reason() const;
 
  private:
   struct Impl;

@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -34,11 +36,15 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] unsigned short port() const { return port_; }
-  [[nodiscard]] const std::string& log() const { return log_; }
+  // What the server has logged so far.
+  [[nodiscard]] std::string log() const {
+    std::lock_guard lock(log_mu_);
+    return log_;
+  }
 
   void Start() {
     int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
+    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -67,22 +73,38 @@ class ServerProcess {
     close(fds[1]);
     out_ = fds[0];
     port_ = 0;
-    log_.clear();  // a restart must not find the previous run's port
+    {
+      std::lock_guard lock(log_mu_);
+      log_.clear();  // a restart must not find the previous run's port
+    }
+    // The server logs a line per request: drain the pipe all the time, or a
+    // busy test fills it and the server blocks on its own log.
+    drain_ = std::thread([this, fd = out_] {
+      char buf[4096];
+      for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) {
+        std::lock_guard lock(log_mu_);
+        log_.append(buf, static_cast<std::size_t>(n));
+      }
+    });
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    const std::string marker = "listening on 127.0.0.1:";
     while (port_ == 0 && std::chrono::steady_clock::now() < give_up) {
-      ReadSome(100);
-      const std::string marker = "listening on 127.0.0.1:";
-      if (auto at = log_.find(marker); at != std::string::npos) {
-        port_ = static_cast<unsigned short>(std::atoi(log_.c_str() + at + marker.size()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      {
+        std::lock_guard lock(log_mu_);
+        if (auto at = log_.find(marker); at != std::string::npos) {
+          port_ = static_cast<unsigned short>(std::atoi(log_.c_str() + at + marker.size()));
+        }
       }
       int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      if (port_ == 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
-        throw std::runtime_error("chronicle serve exited: " + log_);
+        drain_.join();
+        close(out_);
+        throw std::runtime_error("chronicle serve exited: " + log());
       }
     }
-    if (port_ == 0) throw std::runtime_error("no 'listening on' line: " + log_);
-    fcntl(out_, F_SETFL, O_NONBLOCK);
+    if (port_ == 0) throw std::runtime_error("no 'listening on' line: " + log());
   }
 
   // SIGTERM and wait: the graceful path. Returns the exit status.
@@ -99,18 +121,11 @@ class ServerProcess {
  private:
   int Wait() {
     int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) ReadSome(20);
-    ReadSome(0);
+    waitpid(pid_, &status, 0);
+    drain_.join();  // the write end closed with the process
     close(out_);
     pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  void ReadSome(int timeout_ms) {
-    pollfd pfd{out_, POLLIN, 0};
-    if (poll(&pfd, 1, timeout_ms) <= 0) return;
-    char buf[4096];
-    ssize_t n = read(out_, buf, sizeof buf);
-    if (n > 0) log_.append(buf, static_cast<std::size_t>(n));
   }
 
   std::string data_dir_;
@@ -118,7 +133,9 @@ class ServerProcess {
   pid_t pid_ = -1;
   int out_ = -1;
   unsigned short port_ = 0;
-  std::string log_;
+  std::thread drain_;
+  mutable std::mutex log_mu_;
+  std::string log_;  // guarded by log_mu_
 };
 
 }  // namespace chronicle::testing
