@@ -1,5 +1,7 @@
 // Liveness, readiness, metrics, the OpenAPI document, the permission list
 // and the log's head hash for auditors.
+#include <malloc.h>
+
 #include <chrono>
 #include <filesystem>
 
@@ -76,7 +78,13 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
         for (const auto& name : names) {
           const auto started = std::chrono::steady_clock::now();
           auto fresh = projections::MakeProjection(name);
-          CHRONICLE_ASSIGN_OR_RETURN(auto position, ctx.runtime.RebuildOnline(name, *fresh));
+          auto rebuilt = ctx.runtime.RebuildOnline(name, *fresh);
+          fresh.reset();  // the model built aside is not needed once swapped in
+          // The old and the aside model were freed; give their pages back to
+          // the system (glibc keeps freed arenas otherwise, and each rebuild
+          // grew the process).
+          malloc_trim(0);
+          CHRONICLE_ASSIGN_OR_RETURN(auto position, std::move(rebuilt));
           const double seconds =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
           Json item = Json::MakeObject();

@@ -1,4 +1,5 @@
 #include <rocksdb/db.h>
+#include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
 #include "chronicle/projections/read_model_store.hpp"
@@ -66,7 +67,11 @@ class RocksReadModelStore final : public ReadModelStore {
     batch.DeleteRange(prefix, end);
     for (const auto& [key, value] : documents) batch.Put(prefix + "d" + key, value);
     batch.Put(prefix + "c", std::to_string(checkpoint));
-    return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "replacing a read model");
+    CHRONICLE_RETURN_IF_ERROR(
+        FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "replacing a read model"));
+    // A replacement rewrites the whole model: flush it to a table now rather
+    // than let each rebuild's copy pile up in memtables.
+    return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flushing a replaced read model");
   }
 
   Status Drop(std::string_view projection) override {

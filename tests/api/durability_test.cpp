@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -124,35 +125,48 @@ TEST_F(DurabilityTest, OnlineBackupWhileServingUnderWritesVerifiesAndServes) {
   EXPECT_EQ(head.Field("hash"), backup.Field("hash"));
 }
 
+// kill -9 under HTTP write load, again and again (CHRONICLE_KILL_ROUNDS,
+// default 20; 200 under --stress): after each restart the read models catch
+// up, sessions survive, and at the end they equal a fresh rebuild.
 TEST_F(DurabilityTest, KillDashNineUnderWriteLoadRecoversToAFreshRebuild) {
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> writers;
-  for (int w = 0; w < 3; ++w) {
-    writers.emplace_back([&, w, port = server_->port()] {
-      try {
-        HttpClient c(port);
-        for (int i = 0; !stop; ++i) {
-          c.Call(admin_, "POST", "/api/v1/departments",
-                 Obj({{"name", "压" + std::to_string(w) + "-" + std::to_string(i)},
-                      {"parent_id", top_}}));
+  const char* env = std::getenv("CHRONICLE_KILL_ROUNDS");
+  const int rounds = env != nullptr ? std::atoi(env) : 20;
+  for (int round = 0; round < rounds; ++round) {
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 3; ++w) {
+      writers.emplace_back([&, w, port = server_->port()] {
+        try {
+          HttpClient c(port);
+          c.set_read_own_writes(false);
+          for (int i = 0; !stop; ++i) {
+            auto d = c.Call(admin_, "POST", "/api/v1/departments",
+                            Obj({{"name", "压" + std::to_string(round) + "-" + std::to_string(w) +
+                                              "-" + std::to_string(i)},
+                                 {"parent_id", top_}}));
+            if (d.status == 201) {
+              c.Call(admin_, "PATCH", "/api/v1/departments/" + Id(d), Obj({{"sort", i}}));
+            }
+          }
+        } catch (const std::exception&) {
+          // the server died under us: expected
         }
-      } catch (const std::exception&) {
-        // the server died under us: expected
-      }
-    });
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + 37 * (round % 7)));
+    server_->Kill();
+    stop = true;
+    for (auto& t : writers) t.join();
+    // Restart: projections resume from their checkpoints and catch up.
+    server_->Start();
+    HttpClient c(server_->port());
+    for (int i = 0; i < 200 && c.Send("GET", "/readyz").status != 200; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ASSERT_EQ(c.Send("GET", "/readyz").status, 200u) << "round " << round;
+    ASSERT_EQ(c.Call(admin_, "GET", "/api/v1/auth/me").status, 200u)
+        << "session lost, round " << round;
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  server_->Kill();
-  stop = true;
-  for (auto& t : writers) t.join();
-
-  // Restart: projections resume from their checkpoints and catch up.
-  server_->Start();
-  HttpClient c(server_->port());
-  for (int i = 0; i < 100 && c.Send("GET", "/readyz").status != 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_EQ(c.Send("GET", "/readyz").status, 200u);
   ASSERT_EQ(server_->Stop(), 0);
 
   RunChronicle("audit verify --data-dir " + data());

@@ -105,5 +105,15 @@ TEST_F(CliTest, UnknownCommandsAndFlagsFailWithUsage) {
   EXPECT_EQ(RunChronicle("backup --help").exit_code, 0);
 }
 
+// Negative or junk numbers used to wrap around (--body-limit -1 = 16 EiB).
+TEST_F(CliTest, ServeRefusesNegativeAndJunkNumbers) {
+  const std::string base = "serve --data-dir " + DataDir() + "/never --listen 127.0.0.1:0 ";
+  for (const char* flags :
+       {"--body-limit -1", "--threads -1", "--workers 0", "--read-timeout 1e3",
+        "--max-connections 99999999999999999999", "--idle-timeout 5s", "--session-idle ''"}) {
+    EXPECT_EQ(RunChronicle(base + flags).exit_code, 2) << flags;
+  }
+}
+
 }  // namespace
 }  // namespace chronicle

@@ -177,3 +177,66 @@ TEST(HasPermissionTest, SuperAdminHasAll) {
 
 }  // namespace
 }  // namespace chronicle::domain
+
+namespace chronicle::domain {
+namespace {
+
+Principal Manager() {
+  Principal p;
+  p.user_id = "u-manager";
+  p.department_id = "d-sales";
+  p.permissions = {"user.read", "user.update", "role.create", "customer.read"};
+  p.scope = DataScope::kDepartmentAndChildren;
+  return p;
+}
+
+TEST(GrantTest, ASubsetOfOwnPermissionsAtNoWiderScopeMayBeGranted) {
+  EXPECT_TRUE(MayGrant(Manager(), {{"customer.read", "user.read"}, DataScope::kSelf, false}).ok());
+  EXPECT_TRUE(MayGrant(Manager(), {{}, DataScope::kDepartmentAndChildren, false}).ok());
+}
+
+TEST(GrantTest, APermissionTheGranterLacksIsDenied) {
+  const Status s =
+      MayGrant(Manager(), {{"customer.read", "user.disable"}, DataScope::kSelf, false});
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("user.disable"), std::string::npos) << s.message();
+}
+
+TEST(GrantTest, AWiderScopeIsDenied) {
+  EXPECT_EQ(MayGrant(Manager(), {{"customer.read"}, DataScope::kAll, false}).code(),
+            StatusCode::kPermissionDenied);
+}
+
+TEST(GrantTest, OnlyASuperAdministratorGrantsTheSuperAdministratorRole) {
+  Principal everything = Manager();
+  for (const auto& p : AllPermissions()) everything.permissions.insert(std::string(p.name));
+  everything.scope = DataScope::kAll;
+  EXPECT_EQ(MayGrant(everything, {{}, DataScope::kAll, true}).code(),
+            StatusCode::kPermissionDenied);
+  Principal admin;
+  admin.user_id = "u-admin";
+  admin.super_admin = true;
+  EXPECT_TRUE(MayGrant(admin, {{}, DataScope::kAll, true}).ok());
+}
+
+TEST(GrantTest, OnlyASuperAdministratorActsOnASuperAdministrator) {
+  EXPECT_EQ(MayActOnUser(Manager(), {"u-admin", true}).code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(MayActOnUser(Manager(), {"u-rep", false}).ok());
+  Principal admin;
+  admin.user_id = "u-admin2";
+  admin.super_admin = true;
+  EXPECT_TRUE(MayActOnUser(admin, {"u-admin", true}).ok());
+}
+
+TEST(GrantTest, NobodyChangesTheirOwnRoles) {
+  EXPECT_EQ(MayChangeRolesOf(Manager(), {"u-manager", false}).code(),
+            StatusCode::kPermissionDenied);
+  Principal admin;
+  admin.user_id = "u-admin";
+  admin.super_admin = true;
+  EXPECT_EQ(MayChangeRolesOf(admin, {"u-admin", true}).code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(MayChangeRolesOf(Manager(), {"u-rep", false}).ok());
+}
+
+}  // namespace
+}  // namespace chronicle::domain

@@ -367,3 +367,28 @@ TEST(DepartmentToJsonTest, TopHasNullParent) {
 
 }  // namespace
 }  // namespace chronicle::domain
+
+namespace chronicle::domain::department {
+namespace {
+
+// The tree is capped at kMaxDepth levels (the top is level 1).
+TEST(DepartmentDepthTest, CreatingBelowTheDeepestLevelIsParentIdError) {
+  Create c = ChildCreate();
+  c.parent_depth = kMaxDepth - 1;
+  EXPECT_TRUE(Decide(State{}, c, kNow).ok());
+  c.parent_depth = kMaxDepth;
+  ExpectFieldError(Decide(State{}, c, kNow).status(), "parent_id");
+}
+
+TEST(DepartmentDepthTest, AMoveCountsTheWholeSubtree) {
+  Update u;
+  u.parent_id = "d-east";
+  u.parent_depth = kMaxDepth - 2;
+  u.subtree_height = 2;
+  EXPECT_TRUE(Decide(Sales(), u, kNow).ok());
+  u.subtree_height = 3;
+  ExpectFieldError(Decide(Sales(), u, kNow).status(), "parent_id");
+}
+
+}  // namespace
+}  // namespace chronicle::domain::department
