@@ -60,7 +60,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return;
     }
     if (!ec) {
-      if (context_.connections.load() >= context_.options.max_connections) {
+      // At the cap, idle connections make room for this one; with none idle, 503.
+      if (context_.connections.load() >= context_.connection_cap &&
+          context_.EvictIdle(context_.connection_cap / 10 + 1) == 0) {
         Refuse(std::move(socket));
       } else {
         auto session = std::make_shared<HttpSession>(std::move(socket), context_);
@@ -96,26 +98,39 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::chrono::steady_clock::time_point last_warning_{};
 };
 
-// A server gets as many descriptors as the process may have.
-void RaiseOpenFileLimit() {
+// A server gets as many descriptors as the process may have. Returns the
+// soft limit in force afterwards.
+rlim_t RaiseOpenFileLimit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
-  const rlim_t before = limit.rlim_cur;
-  limit.rlim_cur = limit.rlim_max;
-  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
-    spdlog::info("open-file limit raised from {} to {}", before, limit.rlim_max);
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return RLIM_INFINITY;
+  if (limit.rlim_cur < limit.rlim_max) {
+    const rlim_t before = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      spdlog::info("open-file limit raised from {} to {}", before, limit.rlim_max);
+    } else {
+      limit.rlim_cur = before;
+    }
   }
+  return limit.rlim_cur;
 }
 
 class BeastServer final : public Server {
  public:
-  explicit BeastServer(unsigned threads)
-      : ioc_(static_cast<int>(threads)), work_(net::make_work_guard(ioc_)) {}
+  BeastServer(unsigned threads, rlim_t fd_limit)
+      : ioc_(static_cast<int>(threads)), work_(net::make_work_guard(ioc_)), fd_limit_(fd_limit) {}
   ~BeastServer() override { Stop(std::chrono::milliseconds(0)); }
 
   Status Bind(const ServerOptions& options, RequestHandler handler,
               std::shared_ptr<WsAcceptor> ws) {
     context_.options = options;
+    // Connections stop short of the open-file limit: the log, read models
+    // and a fresh accept still need descriptors.
+    context_.connection_cap = options.max_connections;
+    if (fd_limit_ != RLIM_INFINITY && fd_limit_ > 256) {
+      context_.connection_cap =
+          std::min<std::size_t>(context_.connection_cap, static_cast<std::size_t>(fd_limit_ - 128));
+    }
     context_.handler = std::move(handler);
     context_.ws = std::move(ws);
     boost::beast::error_code ec;
@@ -176,6 +191,7 @@ class BeastServer final : public Server {
   ServerContext context_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
+  const rlim_t fd_limit_;
   std::uint16_t port_ = 0;
   bool stopped_ = false;
 };
@@ -184,10 +200,10 @@ class BeastServer final : public Server {
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, RequestHandler handler,
                                               std::shared_ptr<WsAcceptor> ws) {
-  RaiseOpenFileLimit();
+  const rlim_t fd_limit = RaiseOpenFileLimit();
   unsigned threads = options.threads != 0 ? options.threads : std::thread::hardware_concurrency();
   threads = std::max(threads, 1u);
-  auto server = std::make_unique<BeastServer>(threads);
+  auto server = std::make_unique<BeastServer>(threads, fd_limit);
   CHRONICLE_RETURN_IF_ERROR(server->Bind(options, std::move(handler), std::move(ws)));
   server->RunThreads(threads);
   return std::unique_ptr<Server>(std::move(server));

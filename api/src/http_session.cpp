@@ -56,6 +56,7 @@ void HttpSession::DoRead() {
   stream_.expires_never();  // reads are bounded by deadline_, which can answer 408
   reading_ = true;
   if (first_request_ || buffer_.size() > 0) return ReadRequest();
+  idle_ = true;
   WaitForNextRequest();
 }
 
@@ -64,6 +65,7 @@ void HttpSession::WaitForNextRequest() {
   stream_.socket().async_wait(net::ip::tcp::socket::wait_read,
                               [self = shared_from_this()](beast::error_code ec) {
                                 self->deadline_.cancel();
+                                self->idle_ = false;
                                 if (ec || self->timed_out_ || self->closed_) {
                                   self->reading_ = false;
                                   return self->DoClose();  // idle too long: close quietly
@@ -86,6 +88,7 @@ void HttpSession::ReadRequest() {
 
 void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   reading_ = false;
+  idle_ = false;
   deadline_.cancel();
   // Closed for shutdown while this request arrived: it is dropped unrun (an
   // answer could no longer reach the client, so nothing may be committed).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -30,6 +31,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   HttpSession& operator=(const HttpSession&) = delete;
   void Run();
   void CloseGracefully() override;
+  [[nodiscard]] bool Idle() const override { return idle_.load(std::memory_order_relaxed); }
 
  private:
   void DoRead();
@@ -54,6 +56,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::shared_ptr<void> in_flight_;  // keeps the response alive during async_write
   bool reading_ = false;             // strand only
+  std::atomic<bool> idle_{true};     // waiting, no byte of a request yet
   bool timed_out_ = false;           // the deadline cancelled the read
   bool closed_ = false;              // DoClose ran: nothing more is read or run
   bool first_request_ = true;

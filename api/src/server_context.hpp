@@ -16,12 +16,15 @@ class Closable {
   virtual ~Closable() = default;
   // Closes now if idle, else after the response in flight. Any thread.
   virtual void CloseGracefully() = 0;
+  // Waiting for a request of which no byte has arrived (evictable). Any thread.
+  [[nodiscard]] virtual bool Idle() const { return false; }
 };
 
 // What every session shares: options, handlers, and the registry used for
 // graceful shutdown (weak references only: sessions own themselves).
 struct ServerContext {
   ServerOptions options;
+  std::size_t connection_cap = 0;  // min(--max-connections, what the fd limit allows)
   RequestHandler handler;
   std::shared_ptr<WsAcceptor> ws;
   std::atomic<bool> stopping{false};
@@ -34,6 +37,26 @@ struct ServerContext {
     std::erase_if(sessions, [](const auto& w) { return w.expired(); });
     sessions.push_back(session);
   }
+  // Under connection pressure: closes up to `count` idle connections (no
+  // request bytes pending) so that clients with requests get served.
+  std::size_t EvictIdle(std::size_t count) {
+    std::vector<std::weak_ptr<Closable>> copy;
+    {
+      std::lock_guard lock(mu);
+      std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+      copy = sessions;
+    }
+    std::size_t evicted = 0;
+    for (auto& w : copy) {
+      if (evicted >= count) break;
+      if (auto s = w.lock(); s && s->Idle()) {
+        s->CloseGracefully();
+        ++evicted;
+      }
+    }
+    return evicted;
+  }
+
   void CloseAll() {
     std::vector<std::weak_ptr<Closable>> copy;
     {

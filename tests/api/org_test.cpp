@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <thread>
 
 #include "api_fixture.hpp"
@@ -220,16 +221,60 @@ TEST(SlowClientTest, SilentConnectionIsClosedAtTheReadTimeout) {
   close(fd);
 }
 
-// Over --max-connections, a new connection gets 503 at once and is closed.
-TEST(SlowClientTest, ConnectionsBeyondTheCapAre503) {
+// A raw connection to the server, for tests of connection handling.
+class RawConnection {
+ public:
+  explicit RawConnection(unsigned short port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    timeval limit{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  }
+  ~RawConnection() { close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  void Send(const std::string& text) { send(fd_, text.data(), text.size(), MSG_NOSIGNAL); }
+  // What arrives within 5 s (one small answer).
+  std::string Receive() {
+    char buf[4096];
+    const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+  }
+
+ private:
+  int fd_;
+};
+
+// Over --max-connections, with every connection busy (a request under way),
+// a new connection gets 503 at once and is closed.
+TEST(SlowClientTest, ConnectionsBeyondTheCapAre503WhenNoneIsIdle) {
   TempDir dir;
   ServerProcess server(dir.path("data").string(), {"--max-connections", "2"});
-  HttpClient a(server.port());
-  HttpClient b(server.port());
-  ASSERT_EQ(a.Send("GET", "/healthz").status, 200u);
-  ASSERT_EQ(b.Send("GET", "/healthz").status, 200u);
+  RawConnection a(server.port());
+  RawConnection b(server.port());
+  for (RawConnection* c : {&a, &b}) {
+    c->Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(c->Receive().starts_with("HTTP/1.1 200"));
+    c->Send("GET /hea");  // the next request, under way
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   HttpClient c(server.port());
   EXPECT_EQ(c.Send("GET", "/healthz").status, 503u);
+}
+
+// At the cap, connections that sent nothing make room for one with a
+// request: an idle flood cannot starve real clients.
+TEST(SlowClientTest, IdleConnectionsMakeRoomAtTheCap) {
+  TempDir dir;
+  ServerProcess server(dir.path("data").string(), {"--max-connections", "5"});
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 5; ++i) idle.push_back(std::make_unique<RawConnection>(server.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  HttpClient c(server.port());
+  EXPECT_EQ(c.Send("GET", "/healthz").status, 200u);
 }
 
 }  // namespace
