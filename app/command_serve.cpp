@@ -89,9 +89,10 @@ int RunServe(const Args& args) {
   options.server.read_timeout = std::chrono::seconds(number("read-timeout", 1, 3600));
   options.server.idle_timeout = std::chrono::seconds(number("idle-timeout", 1, 3600));
   options.server.max_connections = number("max-connections", 1, 1'000'000);
-  options.session_idle = std::chrono::seconds(number("session-idle", 1, 30 * 24 * 3600));
+  options.session_idle =
+      std::chrono::seconds(number("session-idle", 1, std::uint64_t{30} * 24 * 3600));
   options.argon2_memory_kib =
-      static_cast<std::uint32_t>(number("argon2-memory-kib", 8, 4 * 1024 * 1024));
+      static_cast<std::uint32_t>(number("argon2-memory-kib", 8, std::uint64_t{4} << 20));
   if (!bad.empty()) {
     std::fprintf(stderr, "chronicle serve: %s\n", bad.c_str());
     return 2;
