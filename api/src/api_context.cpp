@@ -1,5 +1,6 @@
 #include "api_context.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "chronicle/base/time.hpp"
@@ -10,6 +11,10 @@ namespace chronicle::api {
 
 Result<Caller> Authenticate(ApiContext& ctx, const Request& request) {
   auto header = request.Header("authorization");
+  if (std::count_if(request.headers.begin(), request.headers.end(),
+                    [](const auto& h) { return h.first == "authorization"; }) > 1) {
+    return UnauthenticatedError("more than one Authorization header");
+  }
   constexpr std::string_view kBearer = "Bearer ";
   if (!header || header->size() <= kBearer.size() || header->substr(0, kBearer.size()) != kBearer) {
     return UnauthenticatedError("missing bearer token");

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,7 @@ struct ApiContext {
   Metrics& metrics;
   std::string openapi_json;
   std::uint64_t ready_position = 0;  // the log's end at start: /readyz waits for it
+  std::filesystem::path data_dir;    // the server's own (a backup never goes inside it)
 };
 
 // The authenticated caller of one request.

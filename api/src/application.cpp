@@ -71,9 +71,9 @@ class ApplicationImpl final : public Application {
     const std::uint64_t ready_position = store_->LastPosition();
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(records_));
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(history_));
-    ctx_ = std::make_unique<ApiContext>(
-        ApiContext{*store_, *runtime_, records_, history_, *directory_, hasher_, *sessions_,
-                   login_limiter_, metrics_, std::string(OpenApiDocument()), ready_position});
+    ctx_ = std::make_unique<ApiContext>(ApiContext{
+        *store_, *runtime_, records_, history_, *directory_, hasher_, *sessions_, login_limiter_,
+        metrics_, std::string(OpenApiDocument()), ready_position, options_.data_dir});
     if (store_->LastPosition() == 0) CHRONICLE_RETURN_IF_ERROR(Bootstrap());
     AddSystemRoutes(router_, *ctx_);
     AddAuthRoutes(router_, *ctx_);
@@ -221,6 +221,16 @@ class ApplicationImpl final : public Application {
     }
     x->route = x->match.pattern;
     if (Status allowed = Admit(*x); !allowed.ok()) return Finish(x, ProblemResponse(allowed));
+    // A parameter given twice is ambiguous (which one did the client mean?).
+    for (auto it = request.query.begin(); it != request.query.end();) {
+      auto next = request.query.upper_bound(it->first);
+      if (std::next(it) != next) {
+        return Finish(x, ProblemResponse(InvalidArgumentError("the query parameter '" + it->first +
+                                                              "' is given twice")
+                                             .WithParameter(it->first)));
+      }
+      it = next;
+    }
     // Read-your-writes, for callers only (public routes read no models):
     // wait for the read models without holding a worker.
     if (auto raw = request.Query("min_position"); raw && x->caller) {

@@ -107,13 +107,19 @@ Result<ListQuery> ListQuery::Parse(const Request& request) {
   }
   if (auto sort = request.Query("sort")) {
     std::string_view rest = *sort;
+    if (rest.empty()) {
+      return InvalidArgumentError("sort must name a field").WithParameter("sort");
+    }
     while (!rest.empty()) {
       auto comma = rest.find(',');
       std::string_view key = rest.substr(0, comma);
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      if (key.empty()) continue;
-      const bool desc = key.front() == '-';
+      const bool desc = !key.empty() && key.front() == '-';
       if (desc) key.remove_prefix(1);
+      if (key.empty()) {
+        return InvalidArgumentError("sort must be field names, each optionally prefixed by -")
+            .WithParameter("sort");
+      }
       q.sort_.emplace_back(std::string(key), desc);
     }
   }

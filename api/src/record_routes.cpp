@@ -45,6 +45,11 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, cons
   const Caller& caller = call.who();
   CHRONICLE_ASSIGN_OR_RETURN(ListQuery query, ListQuery::Parse(request));
   const std::string narrowing(request.Query("scope").value_or(""));
+  if (!narrowing.empty() && narrowing != "mine" && narrowing != "subordinates" &&
+      narrowing != "department") {
+    return InvalidArgumentError("scope must be mine, subordinates or department")
+        .WithParameter("scope");
+  }
   std::vector<Json> matched;
   std::size_t in_scope = 0;
   const bool render_all = query.NeedsRenderedRecords();

@@ -38,7 +38,8 @@ Result<std::uint64_t> ParseCount(std::string_view parameter, std::string_view te
 }
 
 Result<std::optional<std::uint64_t>> ParseIfMatch(std::optional<std::string_view> header) {
-  if (!header) return std::optional<std::uint64_t>();
+  // Absent, or "*" (any current version, RFC 9110): no version check.
+  if (!header || *header == "*") return std::optional<std::uint64_t>();
   std::string_view v = *header;
   if (v.starts_with("W/")) v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);

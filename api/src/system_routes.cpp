@@ -2,6 +2,7 @@
 // and the log's head hash for auditors.
 #include <malloc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -106,6 +107,13 @@ void AddSystemRoutes(Router& router, ApiContext& ctx) {
         CHRONICLE_ASSIGN_OR_RETURN(std::string to, body.RequiredString("to"));
         const std::filesystem::path target(to);
         if (!target.is_absolute()) return FieldError("to", "to must be an absolute path");
+        // Never inside the live data dir (a backup there would nest in the log).
+        const auto data = std::filesystem::weakly_canonical(ctx.data_dir);
+        const auto where = std::filesystem::weakly_canonical(target);
+        if (std::mismatch(data.begin(), data.end(), where.begin(), where.end()).first ==
+            data.end()) {
+          return FieldError("to", "the backup target is inside the server's data dir");
+        }
         std::error_code ec;
         if (std::filesystem::exists(target, ec)) {
           return FieldError("to", "the backup target already exists");

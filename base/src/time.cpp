@@ -34,6 +34,9 @@ std::optional<std::int64_t> ParseTimestamp(std::string_view text) {
   }
   const year_month_day ymd{year{y}, month{mo}, day{d}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  // Nanoseconds since 1970 fit in int64 from 1677-09-21 to 2262-04-11: keep
+  // a year inside that (anything else is refused, never wrapped).
+  if (y < 1678 || y > 2261) return std::nullopt;
   std::int64_t ns = 0;
   std::size_t i = 19;
   if (i < copy.size() && copy[i] == '.') {

@@ -17,7 +17,7 @@
 //                    expected (and an array where a string is), naming it
 //   405 (or 400)     an unknown HTTP method; /metrics does not grow with them
 //
-// Elsewhere (a JSON body that is not an object; 1e999, -0 and 2^64 in a
+// Elsewhere (a JSON body that is not an object; 1e999 and 2^64 in a
 // field) any 4xx problem will do. A value a route does not read (a list
 // parameter on a command, a body on a route without one, X-Request-Id) must
 // still not produce a 5xx or a dropped connection.
@@ -374,7 +374,8 @@ TEST_F(No500Test, MalformedBodiesAre4xx) {
       ExpectRefused(call->Label() + " with a duplicate key " + first, r, bad_request);
     }
     for (const auto& [field, value] : fields) {
-      for (const std::string number : {"1e999", "-0", "18446744073709551616"}) {
+      // (-0 is JSON's 0: accepted where a number is, so not in this list.)
+      for (const std::string number : {"1e999", "18446744073709551616"}) {
         auto r = Base(*call);
         Json body = Parsed(r.body);
         body.Set(field, "@@number@@");
