@@ -2,7 +2,7 @@
 //
 //   build/bench/chronicle_bench_resources [--posts 1000] [--body-bytes 1000000]
 //       [--methods 20000] [--method-chars 4000] [--idle 2000] [--cpu-seconds 3]
-//       [--keys 80000] [--seconds 3] [--only abcd]
+//       [--keys 80000] [--seconds 3] [--departments 5000] [--rebuilds 60] [--only abcde]
 //
 // Each measurement runs `chronicle serve` (CHRONICLE_BINARY) as a child on a
 // fresh data dir and compares it with a baseline measured in the same run:
@@ -15,7 +15,9 @@
 //      3 s, vs. the CPU with 10 idle connections;
 //   d. time to reject an 80,000-key JSON object at POST /api/v1/auth/login,
 //      vs. a body of the same size that is one long string; and ParseJson
-//      on both in this process.
+//      on both in this process;
+//   e. server RSS after --rebuilds online rebuilds (POST /api/v1/admin/rebuild)
+//      of a log of --departments departments, vs. its RSS before them.
 // Prints the figures beside their baselines as ratios; exits 0 whatever
 // they are (a server that crashes or hangs is reported, not fatal).
 #include <arpa/inet.h>
@@ -66,7 +68,9 @@ struct Flags {
   double cpu_seconds = 3;
   int keys = 80'000;
   double seconds = 3;
-  std::string only = "abcd";
+  std::size_t departments = 5000;
+  int rebuilds = 60;
+  std::string only = "abcde";
 };
 Flags g_flags;
 
@@ -484,11 +488,75 @@ void MeasureJson() {
                     Format("%.3f ms", served_base.seconds_each * 1000), served_ratio});
 }
 
+// ---- e. memory across online rebuilds ------------------------------------------
+
+std::string JsonField(const std::string& body, const char* name) {
+  auto parsed = chronicle::ParseJson(body);
+  if (!parsed.ok()) return "";
+  const Json* v = parsed->Find(name);
+  return v != nullptr && v->is_string() ? v->as_string() : "";
+}
+
+void MeasureRebuilds() {
+  std::printf("e. %d online rebuilds of a log of %zu departments\n", g_flags.rebuilds,
+              g_flags.departments);
+  auto server = StartServer();
+  if (!server) return;
+  HttpConnection c(server->port(), milliseconds(60'000));
+  Json login = Json::MakeObject();
+  login.Set("username", "admin");
+  login.Set("password", server->admin_password());
+  const std::string token =
+      JsonField(c.Exchange(FormatRequest("POST", "/api/v1/auth/login",
+                                         {{"Content-Type", "application/json"}}, login.Dump()))
+                    .body,
+                "token");
+  const chronicle::bench::Headers auth = {{"Authorization", "Bearer " + token},
+                                          {"Content-Type", "application/json"}};
+  const std::string tree = c.Exchange(FormatRequest("GET", "/api/v1/departments", auth)).body;
+  auto parsed = chronicle::ParseJson(tree);
+  std::string top;
+  if (parsed.ok() && parsed->Find("items") != nullptr && parsed->Find("items")->is_array() &&
+      !parsed->Find("items")->as_array().empty()) {
+    top = JsonField(parsed->Find("items")->as_array()[0].Dump(), "id");
+  }
+  if (token.empty() || top.empty()) {
+    std::printf("   cannot log in or find the top department\n\n");
+    return;
+  }
+  auto load = RunLoad(
+      server->port(), g_flags.departments, 8,
+      [&](std::size_t i) {
+        Json body = Json::MakeObject();
+        body.Set("name", "部门" + std::to_string(i));
+        body.Set("parent_id", top);
+        return FormatRequest("POST", "/api/v1/departments", auth, body.Dump());
+      },
+      milliseconds(60'000));
+  std::this_thread::sleep_for(milliseconds(500));
+  const ProcStats before = ReadProcStats(server->pid());
+  std::size_t ok = 0;
+  const auto started = Clock::now();
+  for (int i = 0; i < g_flags.rebuilds; ++i) {
+    ok += c.Exchange(FormatRequest("POST", "/api/v1/admin/rebuild", auth, "{}")).status == 200;
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  const ProcStats after = ReadProcStats(server->pid());
+  ReportIfDead(*server);
+  std::printf("   log written: %s\n", load.StatusSummary().c_str());
+  std::printf("   RSS before rebuilds %.1f MiB, after %d (%zu ok, %.1f s) %.1f MiB\n\n",
+              before.rss_mib, g_flags.rebuilds, ok, seconds, after.rss_mib);
+  if (!before.ok || !after.ok) return;
+  g_rows.push_back({"e. server RSS after " + std::to_string(g_flags.rebuilds) + " rebuilds",
+                    Format("%.1f MiB", after.rss_mib), Format("%.1f MiB", before.rss_mib),
+                    Ratio(after.rss_mib, before.rss_mib, 1.0)});
+}
+
 void Usage() {
   std::fprintf(stderr,
                "usage: chronicle_bench_resources [--posts N] [--body-bytes N] [--methods N]\n"
                "         [--method-chars N] [--idle N] [--cpu-seconds S] [--keys N]\n"
-               "         [--seconds S] [--only abcd]\n");
+               "         [--seconds S] [--departments N] [--rebuilds N] [--only abcde]\n");
 }
 
 }  // namespace
@@ -517,6 +585,10 @@ int main(int argc, char** argv) {
       g_flags.keys = std::atoi(value);
     } else if (flag == "--seconds") {
       g_flags.seconds = std::atof(value);
+    } else if (flag == "--departments") {
+      g_flags.departments = std::strtoull(value, nullptr, 10);
+    } else if (flag == "--rebuilds") {
+      g_flags.rebuilds = std::atoi(value);
     } else if (flag == "--only") {
       g_flags.only = value;
     } else {
@@ -528,16 +600,19 @@ int main(int argc, char** argv) {
   const rlim_t files = chronicle::bench::RaiseFileLimit();
   std::printf(
       "chronicle_bench_resources --posts %zu --body-bytes %zu --methods %zu --method-chars %zu "
-      "--idle %d --cpu-seconds %.1f --keys %d --seconds %.1f --only %s\n"
+      "--idle %d --cpu-seconds %.1f --keys %d --seconds %.1f --departments %zu --rebuilds %d "
+      "--only %s\n"
       "(%u cores, this process may open %llu files)\n\n",
       g_flags.posts, g_flags.body_bytes, g_flags.methods, g_flags.method_chars, g_flags.idle,
-      g_flags.cpu_seconds, g_flags.keys, g_flags.seconds, g_flags.only.c_str(),
-      std::thread::hardware_concurrency(), static_cast<unsigned long long>(files));
+      g_flags.cpu_seconds, g_flags.keys, g_flags.seconds, g_flags.departments, g_flags.rebuilds,
+      g_flags.only.c_str(), std::thread::hardware_concurrency(),
+      static_cast<unsigned long long>(files));
   auto selected = [](char c) { return g_flags.only.find(c) != std::string::npos; };
   if (selected('a')) MeasureIdempotency();
   if (selected('b')) MeasureMetrics();
   if (selected('c')) MeasureFdExhaustion();
   if (selected('d')) MeasureJson();
+  if (selected('e')) MeasureRebuilds();
 
   std::printf("%-44s %22s %22s %10s\n", "measurement", "figure", "baseline", "ratio");
   for (const auto& row : g_rows) {
