@@ -190,9 +190,13 @@ WsClient::~WsClient() {
 void WsClient::Send(const std::string& text) { impl_->ws.write(net::buffer(text)); }
 
 std::string WsClient::Receive(int timeout_ms, std::source_location caller) {
+  // The stream's deadline only bounds asynchronous operations (a blocking
+  // read would wait forever), so read asynchronously and run until it ends.
   beast::get_lowest_layer(impl_->ws).expires_after(std::chrono::milliseconds(timeout_ms));
   beast::error_code ec;
-  impl_->ws.read(impl_->buffer, ec);
+  impl_->ws.async_read(impl_->buffer, [&ec](beast::error_code e, std::size_t) { ec = e; });
+  impl_->ioc.restart();
+  impl_->ioc.run();
   if (ec) return "";
   std::string text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(impl_->buffer.size());
