@@ -489,5 +489,47 @@ TEST(OpenApiDocumentLoadTest, TheRepositoryDocumentUsesOnlyCheckableSchemas) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
 }
 
+// Every `example` of a media type and every `examples` entry of a schema
+// satisfies its schema (what Redocly's no-invalid-media-type-examples and
+// no-invalid-schema-examples check, offline).
+void CheckExamples(const SchemaValidator& validator, const Json& node, const std::string& path,
+                   int& checked) {
+  if (node.is_array()) {
+    for (std::size_t i = 0; i < node.as_array().size(); ++i) {
+      CheckExamples(validator, node.as_array()[i], path + "/" + std::to_string(i), checked);
+    }
+    return;
+  }
+  if (!node.is_object()) return;
+  const Json* schema = node.Find("schema");
+  const Json* example = node.Find("example");
+  if (schema != nullptr && example != nullptr) {
+    ++checked;
+    SchemaValidator::Options closed;
+    closed.closed_objects = true;
+    EXPECT_EQ(Explain(validator.Validate(*schema, *example, closed, path + "/schema")), "")
+        << path << "/example";
+  }
+  const Json* examples = node.Find("examples");
+  if (examples != nullptr && examples->is_array() && node.Find("schema") == nullptr) {
+    for (const auto& e : examples->as_array()) {
+      ++checked;
+      EXPECT_EQ(Explain(validator.Validate(node, e, {}, path)), "") << path << "/examples";
+    }
+  }
+  for (const auto& [key, value] : node.as_object()) {
+    if (key == "example" || key == "examples") continue;
+    CheckExamples(validator, value, path + "/" + key, checked);
+  }
+}
+
+TEST(OpenApiDocumentLoadTest, TheRepositoryDocumentsExamplesSatisfyTheirSchemas) {
+  auto loaded = OpenApiDocument::Load(CHRONICLE_OPENAPI);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  int checked = 0;
+  CheckExamples(loaded->validator(), loaded->json(), "#", checked);
+  EXPECT_GT(checked, 30);
+}
+
 }  // namespace
 }  // namespace chronicle::testing
