@@ -442,6 +442,10 @@ TEST_F(OpenApiDocumentTest, RequestsOutsideTheDocumentOnlyNeedAProblem) {
                                 R"({"status": 200, "code": "ok"})"))
                 .find("must be refused with a 4xx status"),
             std::string::npos);
+  EXPECT_NE(Violations(Exchange("GET", "/nothing-here", 404, "application/problem+json",
+                                R"({"status": 400, "code": "not_found"})"))
+                .find("the problem's status 400 is not the HTTP status"),
+            std::string::npos);
 }
 
 TEST_F(OpenApiDocumentTest, WebSocketMessagesAreChecked) {

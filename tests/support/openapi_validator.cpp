@@ -265,6 +265,17 @@ void CheckBody(const SchemaValidator& validator, std::string_view media, const J
   }
 }
 
+// A problem's `status` member, when present, is the response's HTTP status.
+void CheckProblemStatus(const HttpExchange& exchange,
+                        const std::function<void(std::string, std::string)>& fail) {
+  auto parsed = ParseJson(exchange.body);
+  const Json* status = parsed.ok() ? parsed->Find("status") : nullptr;
+  if (status != nullptr && status->is_int() &&
+      status->as_int() != static_cast<std::int64_t>(exchange.status)) {
+    fail("/status", "the problem's status " + status->Dump() + " is not the HTTP status");
+  }
+}
+
 }  // namespace
 
 // ---- SchemaValidator --------------------------------------------------------
@@ -823,6 +834,7 @@ void OpenApiDocument::CheckProblemOnly(const HttpExchange& exchange, const std::
   const Json* problem = validator_->Resolve("#/components/schemas/Problem");
   if (problem == nullptr) return fail("", "the document has no #/components/schemas/Problem");
   CheckBody(*validator_, media, problem, "#/components/schemas/Problem", exchange.body, true, fail);
+  CheckProblemStatus(exchange, fail);
 }
 
 void OpenApiDocument::CheckResponse(const HttpExchange& exchange, const std::string& route,
@@ -907,14 +919,7 @@ void OpenApiDocument::CheckResponse(const HttpExchange& exchange, const std::str
   CheckBody(*validator_, media, media_object->Find("schema"),
             response_path + "/content/" + EscapePointer(media) + "/schema", exchange.body, true,
             fail);
-  if (media == "application/problem+json") {
-    auto parsed = ParseJson(exchange.body);
-    const Json* status = parsed.ok() ? parsed->Find("status") : nullptr;
-    if (status != nullptr && status->is_int() &&
-        status->as_int() != static_cast<std::int64_t>(exchange.status)) {
-      fail("/status", "the problem's status " + status->Dump() + " is not the HTTP status");
-    }
-  }
+  if (media == "application/problem+json") CheckProblemStatus(exchange, fail);
 }
 
 void OpenApiDocument::CheckRequest(const HttpExchange& exchange, const std::string& route,
