@@ -60,6 +60,19 @@ TEST_F(AuthTest, DisablingAUserStopsItsTokensAndLogins) {
   EXPECT_FALSE(client_->Login("13800000001", "Passw0rd!").empty());
 }
 
+// Clients send `{}` to actions that take no parameters; the document must allow it.
+TEST_F(AuthTest, ActionsWithoutParametersAcceptAnEmptyObject) {
+  const std::string rep = CreateUser("13800000005", "孙七", top_, "销售员");
+  EXPECT_EQ(
+      client_->Call(admin_, "POST", "/api/v1/users/" + rep + "/disable", Json::MakeObject()).status,
+      200u);
+  EXPECT_EQ(
+      client_->Call(admin_, "POST", "/api/v1/users/" + rep + "/enable", Json::MakeObject()).status,
+      200u);
+  const std::string token = client_->Login("admin", kAdminPassword);
+  EXPECT_EQ(client_->Call(token, "POST", "/api/v1/auth/logout", Json::MakeObject()).status, 204u);
+}
+
 TEST_F(AuthTest, MeListsPermissionsAndDataScope) {
   CreateUser("13800000002", "韩梅梅", top_, "审计员");
   const std::string token = client_->Login("13800000002", "Passw0rd!");

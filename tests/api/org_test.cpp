@@ -125,6 +125,9 @@ TEST_F(OrgTest, ErrorPathsUseProblemJson) {
   EXPECT_EQ(missing.status, 404u);
   EXPECT_EQ(missing.Code(), "not_found");
   EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/nothing-here").status, 404u);
+  auto wrong_method = client_->Call(admin_, "PUT", "/api/v1/departments/" + top_);
+  EXPECT_EQ(wrong_method.status, 405u);
+  EXPECT_EQ(wrong_method.Code(), "method_not_allowed");
 
   auto malformed = client_->Send("POST", "/api/v1/departments", "{not json",
                                  {{"Authorization", "Bearer " + admin_}});

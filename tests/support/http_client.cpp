@@ -1,5 +1,7 @@
 #include "http_client.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +15,7 @@
 #include <stdexcept>
 
 #include "chronicle/json/parse.hpp"
+#include "openapi_validator.hpp"
 
 namespace chronicle::testing {
 
@@ -20,6 +23,59 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = net::ip::tcp;
+
+namespace {
+
+// api/openapi/openapi.json, loaded once per process.
+const Result<OpenApiDocument>& Document() {
+  static const Result<OpenApiDocument> document = OpenApiDocument::Load(CHRONICLE_OPENAPI);
+  return document;
+}
+
+std::string Excerpt(const std::string& text) {
+  constexpr std::size_t kExcerpt = 600;
+  return text.size() > kExcerpt ? text.substr(0, kExcerpt) + "..." : text;
+}
+
+// The document, or nullptr after failing the test at `caller`.
+const OpenApiDocument* DocumentOrFail(const std::source_location& caller) {
+  const auto& document = Document();
+  if (document.ok()) return &*document;
+  ADD_FAILURE_AT(caller.file_name(), caller.line())
+      << "cannot check responses against " << CHRONICLE_OPENAPI << ": "
+      << document.status().ToString();
+  return nullptr;
+}
+
+// Fails the current test for every way the exchange contradicts the document.
+void CheckAgainstDocument(const std::string& method, const std::string& target,
+                          const std::string& body,
+                          const std::map<std::string, std::string>& headers,
+                          const HttpResult& result, const std::source_location& caller) {
+  const OpenApiDocument* document = DocumentOrFail(caller);
+  if (document == nullptr) return;
+  HttpExchange exchange;
+  exchange.method = method;
+  exchange.target = target;
+  exchange.request_body = body;
+  if (!body.empty()) exchange.request_content_type = "application/json";
+  for (const auto& [name, value] : headers) {
+    std::string lower = name;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "content-type") exchange.request_content_type = value;
+  }
+  exchange.status = result.status;
+  exchange.headers = result.headers;
+  exchange.body = result.body;
+  for (const auto& violation : document->Check(exchange)) {
+    ADD_FAILURE_AT(caller.file_name(), caller.line())
+        << "response contradicts api/openapi/openapi.json: " << violation.ToString()
+        << "\n  request:  " << method << " " << target << "\n  response: " << result.status << " "
+        << result.Header("content-type") << " " << Excerpt(result.body);
+  }
+}
+
+}  // namespace
 
 std::string HttpResult::Code() const {
   const Json* code = json.Find("code");
@@ -44,8 +100,11 @@ HttpClient::~HttpClient() = default;
 
 HttpResult HttpClient::Send(const std::string& method, const std::string& target,
                             const std::string& body,
-                            const std::map<std::string, std::string>& headers) {
+                            const std::map<std::string, std::string>& headers,
+                            std::source_location caller) {
+  HttpResult out;
   for (int attempt = 0; attempt < 2; ++attempt) {
+    out = HttpResult();
     try {
       if (!impl_->connected) {
         impl_->Connect();
@@ -63,7 +122,6 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& target
       parser.body_limit(64 << 20);
       http::read(impl_->stream, impl_->buffer, parser);
       auto res = parser.release();
-      HttpResult out;
       out.status = res.result_int();
       for (const auto& f : res) {
         std::string name(f.name_string());
@@ -73,36 +131,40 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& target
       out.body = res.body();
       if (auto parsed = ParseJson(out.body); parsed.ok()) out.json = std::move(parsed).value();
       if (!res.keep_alive()) impl_->connected = false;
-      return out;
+      break;
     } catch (const std::exception&) {
       impl_->connected = false;  // the server closed an idle connection: reconnect once
       if (attempt == 1) throw;
     }
   }
-  return {};
+  CheckAgainstDocument(method, target, body, headers, out, caller);
+  return out;
 }
 
 HttpResult HttpClient::Call(const std::string& token, const std::string& method,
                             const std::string& target, const Json& body,
-                            std::map<std::string, std::string> headers) {
+                            std::map<std::string, std::string> headers,
+                            std::source_location caller) {
   if (!token.empty()) headers["Authorization"] = "Bearer " + token;
   std::string with_position = target;
   if (read_own_writes_ && last_position_ > 0 && target.find("min_position=") == std::string::npos) {
     with_position += (target.find('?') == std::string::npos ? "?" : "&");
     with_position += "min_position=" + std::to_string(last_position_);
   }
-  auto r = Send(method, with_position, body.is_null() ? std::string() : body.Dump(), headers);
+  auto r =
+      Send(method, with_position, body.is_null() ? std::string() : body.Dump(), headers, caller);
   if (auto p = r.Header("x-position"); !p.empty()) {
     last_position_ = std::max<std::uint64_t>(last_position_, std::stoull(p));
   }
   return r;
 }
 
-std::string HttpClient::Login(const std::string& username, const std::string& password) {
+std::string HttpClient::Login(const std::string& username, const std::string& password,
+                              std::source_location caller) {
   Json body = Json::MakeObject();
   body.Set("username", username);
   body.Set("password", password);
-  auto r = Send("POST", "/api/v1/auth/login", body.Dump());
+  auto r = Send("POST", "/api/v1/auth/login", body.Dump(), {}, caller);
   const Json* token = r.json.Find("token");
   return token != nullptr && token->is_string() ? token->as_string() : std::string();
 }
@@ -127,13 +189,24 @@ WsClient::~WsClient() {
 
 void WsClient::Send(const std::string& text) { impl_->ws.write(net::buffer(text)); }
 
-std::string WsClient::Receive(int timeout_ms) {
+std::string WsClient::Receive(int timeout_ms, std::source_location caller) {
+  // The stream's deadline only bounds asynchronous operations (a blocking
+  // read would wait forever), so read asynchronously and run until it ends.
   beast::get_lowest_layer(impl_->ws).expires_after(std::chrono::milliseconds(timeout_ms));
   beast::error_code ec;
-  impl_->ws.read(impl_->buffer, ec);
+  impl_->ws.async_read(impl_->buffer, [&ec](beast::error_code e, std::size_t) { ec = e; });
+  impl_->ioc.restart();
+  impl_->ioc.run();
   if (ec) return "";
   std::string text = beast::buffers_to_string(impl_->buffer.data());
   impl_->buffer.consume(impl_->buffer.size());
+  if (const OpenApiDocument* document = DocumentOrFail(caller); document != nullptr) {
+    for (const auto& violation : document->CheckServerMessage("/api/v1/stream", text)) {
+      ADD_FAILURE_AT(caller.file_name(), caller.line())
+          << "message contradicts api/openapi/openapi.json: " << violation.ToString()
+          << "\n  message: " << Excerpt(text);
+    }
+  }
   return text;
 }
 

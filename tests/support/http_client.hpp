@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <source_location>
 #include <string>
 
 #include "chronicle/base/json.hpp"
@@ -29,6 +30,12 @@ struct HttpResult {
 };
 
 // A keep-alive HTTP/1.1 client over Boost.Beast, blocking. One per thread.
+//
+// Every response is checked against api/openapi/openapi.json (see
+// OpenApiDocument::Check): each way it contradicts the document fails the
+// current test at `caller`, naming the route, status, JSON pointer and
+// reason. Requests to paths the document does not have (garbage sent on
+// purpose) only need a 4xx problem+json answer.
 class HttpClient {
  public:
   explicit HttpClient(unsigned short port);
@@ -38,17 +45,20 @@ class HttpClient {
 
   HttpResult Send(const std::string& method, const std::string& target,
                   const std::string& body = "",
-                  const std::map<std::string, std::string>& headers = {});
+                  const std::map<std::string, std::string>& headers = {},
+                  std::source_location caller = std::source_location::current());
   // With "Authorization: Bearer token".
   HttpResult Call(const std::string& token, const std::string& method, const std::string& target,
-                  const Json& body = Json(), std::map<std::string, std::string> headers = {});
+                  const Json& body = Json(), std::map<std::string, std::string> headers = {},
+                  std::source_location caller = std::source_location::current());
   // Reads its own writes, as the conventions ask: every request carries
   // min_position = the highest X-Position this client has seen.
   void set_read_own_writes(bool on) { read_own_writes_ = on; }
   [[nodiscard]] std::uint64_t last_position() const { return last_position_; }
 
   // Logs in and returns the token (empty on failure).
-  std::string Login(const std::string& username, const std::string& password);
+  std::string Login(const std::string& username, const std::string& password,
+                    std::source_location caller = std::source_location::current());
 
  private:
   struct Impl;
@@ -57,14 +67,17 @@ class HttpClient {
   std::uint64_t last_position_ = 0;
 };
 
-// A WebSocket client for /api/v1/stream.
+// A WebSocket client for /api/v1/stream. Every message received is checked
+// against the document's `x-websocket-messages.server` schema, failing the
+// current test at `caller` on a violation.
 class WsClient {
  public:
   WsClient(unsigned short port, const std::string& token);
   ~WsClient();
   void Send(const std::string& text);
   // The next message, or "" after `timeout_ms` without one (or on close).
-  std::string Receive(int timeout_ms);
+  std::string Receive(int timeout_ms,
+                      std::source_location caller = std::source_location::current());
   // After the server closed the connection: the reason of its close frame.
   [[nodiscard]] std::string close_reason() const;
 
