@@ -23,8 +23,10 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
   auto app = api::Application::Start(options);
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   std::set<std::string> served;
-  for (const auto& r : (*app)->routes()) served.insert(r.method + " " + r.pattern);
-  served.insert("GET /api/v1/stream");  // the WebSocket upgrade, outside the router
+  // Each route with who may call it: the document's x-permission must say
+  // what the router enforces.
+  for (const auto& r : (*app)->routes()) served.insert(r.method + " " + r.pattern + " " + r.access);
+  served.insert("GET /api/v1/stream authenticated");  // the WebSocket upgrade, outside the router
   (*app)->Stop(std::chrono::milliseconds(0));
 
   std::ifstream file(CHRONICLE_OPENAPI);
@@ -38,7 +40,10 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
       if (method == "parameters" || method == "summary" || method == "description") continue;
       std::string upper = method;
       std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-      documented.insert(upper + " " + path);
+      const Json* access = op.Find("x-permission");
+      documented.insert(
+          upper + " " + path + " " +
+          (access != nullptr && access->is_string() ? access->as_string() : "<no x-permission>"));
     }
   }
   std::vector<std::string> undocumented;
