@@ -24,8 +24,13 @@ bool PrintableAscii(std::string_view text) {
 }
 
 // If-Match: "VERSION", quotes optional, W/ allowed; VERSION fits in int64.
+// "*" (any current version) is no check at all, like an absent header.
 void CheckIfMatch(std::string_view header) {
   auto version = chronicle::api::ParseIfMatch(header);
+  if (header == "*") {
+    CHRONICLE_FUZZ_CHECK(version.ok() && !version->has_value(), header);
+    return;
+  }
   std::string_view inner = header;
   if (inner.starts_with("W/")) inner.remove_prefix(2);
   if (inner.size() >= 2 && inner.front() == '"' && inner.back() == '"') {

@@ -85,7 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   CHRONICLE_FUZZ_CHECK(query->limit() >= 1 && query->limit() <= 500, target);
-  if (!request.Query("limit")) CHRONICLE_FUZZ_CHECK(query->limit() == 20, target);
+  if (auto limit = request.Query("limit")) {
+    auto n = chronicle::api::ParseCount("limit", *limit, 500);
+    CHRONICLE_FUZZ_CHECK(n.ok() && *n == query->limit(), target);
+  } else {
+    CHRONICLE_FUZZ_CHECK(query->limit() == 20, target);
+  }
   if (auto cursor = request.Query("cursor")) {
     auto offset = chronicle::api::ParseCount("cursor", cursor->substr(1));
     CHRONICLE_FUZZ_CHECK(offset.ok() && *offset == query->offset(), target);
