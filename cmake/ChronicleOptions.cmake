@@ -8,12 +8,27 @@ if(CHRONICLE_WARNINGS_AS_ERRORS)
   target_compile_options(chronicle_warnings INTERFACE -Werror)
 endif()
 
+# Fuzzing needs libFuzzer (clang) and sanitizers: ASan+UBSan unless the
+# cache names others. Every library gets the fuzzer's coverage
+# instrumentation (fuzzer-no-link); only fuzz/ targets link libFuzzer itself.
+if(CHRONICLE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CHRONICLE_FUZZ needs clang (libFuzzer): cmake --preset fuzz")
+  endif()
+  if(NOT CHRONICLE_SANITIZE)
+    set(CHRONICLE_SANITIZE address,undefined)
+  endif()
+endif()
+
 add_library(chronicle_options INTERFACE)
 target_compile_features(chronicle_options INTERFACE cxx_std_20)
 if(CHRONICLE_SANITIZE)
   target_compile_options(chronicle_options INTERFACE -fsanitize=${CHRONICLE_SANITIZE}
                                                      -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(chronicle_options INTERFACE -fsanitize=${CHRONICLE_SANITIZE})
+endif()
+if(CHRONICLE_FUZZ)
+  target_compile_options(chronicle_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()
 
 if(CHRONICLE_CLANG_TIDY)

@@ -35,6 +35,13 @@ std::vector<std::string> Texts(const Json* v) {
   return {v->Dump()};
 }
 
+// The one text a value sorts and compares by: the first of Texts, and ""
+// for an empty array (a user without roles, a role without permissions).
+std::string SortText(const Json* v) {
+  auto texts = Texts(v);
+  return texts.empty() ? std::string() : std::move(texts.front());
+}
+
 // Numbers compare numerically, everything else as text (RFC 3339 sorts as text).
 int Compare(const Json* v, const std::string& value) {
   if (v != nullptr && v->is_number()) {
@@ -45,7 +52,7 @@ int Compare(const Json* v, const std::string& value) {
     } catch (const std::exception&) {
     }
   }
-  const std::string lhs = Texts(v).front();
+  const std::string lhs = SortText(v);
   return lhs < value ? -1 : lhs > value ? 1 : 0;
 }
 
@@ -155,7 +162,7 @@ void ListQuery::Sort(std::vector<Json>& records) const {
   std::stable_sort(records.begin(), records.end(), [this](const Json& a, const Json& b) {
     for (const auto& [field, desc] : sort_) {
       const Json* va = FieldOf(a, field);
-      const std::string tb = Texts(FieldOf(b, field)).front();
+      const std::string tb = SortText(FieldOf(b, field));
       int c = Compare(va, tb);
       if (va != nullptr && va->is_number() && FieldOf(b, field) != nullptr &&
           FieldOf(b, field)->is_number()) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace chronicle {
 
@@ -136,6 +137,9 @@ JsonWriter& JsonWriter::Double(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.17g", value);
   out_ += buf;
+  // An integral double keeps a fraction ("1.0", not "1"), or it would parse
+  // back as an integer: a different Json value.
+  if (std::strpbrk(buf, ".e") == nullptr) out_ += ".0";
   return *this;
 }
 

@@ -26,6 +26,20 @@ TEST(JsonTest, ParseRoundTrips) {
   EXPECT_EQ(parsed->Find("missing"), nullptr);
 }
 
+// Found by fuzz/fuzz_json: 1.0 was written as "1" and read back as an integer.
+TEST(JsonTest, IntegralDoubleStaysDoubleThroughDump) {
+  for (const char* text : {"1.0", "-0.0", "1e2", "10000000000000000.0", "[2.0,{\"x\":-3.0}]"}) {
+    auto parsed = ParseJson(text);
+    ASSERT_TRUE(parsed.ok()) << text;
+    auto again = ParseJson(parsed->Dump());
+    ASSERT_TRUE(again.ok()) << parsed->Dump();
+    EXPECT_EQ(*again, *parsed) << text << " -> " << parsed->Dump();
+  }
+  EXPECT_EQ(Json(100.0).Dump(), "100.0");
+  EXPECT_EQ(Json(2.5).Dump(), "2.5");
+  EXPECT_EQ(Json(1e300).Dump(), "1.0000000000000001e+300");
+}
+
 TEST(JsonTest, MalformedInputIsInvalidArgument) {
   for (const char* bad : {"", "{", "{\"a\":}", "[1,2", "nul", "{\"a\":1,\"a\":2}"}) {
     auto parsed = ParseJson(bad);
