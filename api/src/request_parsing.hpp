@@ -20,7 +20,8 @@ namespace chronicle::api {
 Result<std::uint64_t> ParseCount(std::string_view parameter, std::string_view text,
                                  std::uint64_t max = UINT64_MAX);
 
-// If-Match: "VERSION" (quotes optional, W/ allowed); nullopt when absent.
+// If-Match: "VERSION" (quotes optional, W/ allowed); nullopt when absent or
+// "*" (any current version: no check).
 Result<std::optional<std::uint64_t>> ParseIfMatch(std::optional<std::string_view> header);
 
 // X-Request-Id: printable ASCII, 1..128 characters; anything else is
