@@ -174,7 +174,7 @@ void HttpSession::Send(Response response, bool keep_alive, unsigned version) {
   auto message = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(response.status), version);
   message->set(http::field::server, "chronicle");
-  message->set(http::field::content_type, response.content_type);
+  if (response.status != 204) message->set(http::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) message->set(name, value);
   message->body() = std::move(response.body);
   keep_alive = keep_alive && !close_after_response_ && !context_.stopping;

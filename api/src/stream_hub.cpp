@@ -125,9 +125,15 @@ void StreamHub::Remove(std::uint64_t id) {
 }
 
 void StreamHub::SendError(WsConnection& connection, const Status& status) {
+  // The same problem object an HTTP error carries (RFC 9457), under "error".
+  const bool field = status.field().has_value();
+  const std::string code = field ? "validation_failed" : "bad_request";
   JsonWriter w;
   w.BeginObject().Key("error").BeginObject();
-  w.Key("code").String(status.field() ? "validation_failed" : "bad_request");
+  w.Key("type").String("https://chronicle-crm.dev/problems/" + code);
+  w.Key("title").String(field ? "Validation failed" : "Bad request");
+  w.Key("status").Int(field ? 422 : 400);
+  w.Key("code").String(code);
   w.Key("detail").String(status.message());
   if (status.field()) {
     w.Key("errors").BeginArray().BeginObject();
