@@ -52,7 +52,14 @@ std::string PercentDecode(std::string_view text, bool plus_is_space, bool* ok) {
 bool ParseTarget(std::string_view target, Request& request) {
   bool ok = true;
   const auto q = target.find('?');
-  request.path = PercentDecode(target.substr(0, q), false, &ok);
+  const std::string_view raw_path = target.substr(0, q);
+  // An encoded slash would turn into a path separator after decoding
+  // ("/users%2Fx" matching /users/{id}): refused as malformed.
+  for (std::size_t at = raw_path.find('%'); at != std::string_view::npos;
+       at = raw_path.find('%', at + 1)) {
+    if (raw_path.substr(at, 3) == "%2F" || raw_path.substr(at, 3) == "%2f") return false;
+  }
+  request.path = PercentDecode(raw_path, false, &ok);
   if (q == std::string_view::npos) return ok;
   std::string_view rest = target.substr(q + 1);
   while (!rest.empty() && ok) {

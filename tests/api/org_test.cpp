@@ -125,6 +125,10 @@ TEST_F(OrgTest, ErrorPathsUseProblemJson) {
   EXPECT_EQ(missing.status, 404u);
   EXPECT_EQ(missing.Code(), "not_found");
   EXPECT_EQ(client_->Call(admin_, "GET", "/api/v1/nothing-here").status, 404u);
+  // An encoded slash is not a path separator (it used to reach /users/{id}).
+  auto encoded_slash = client_->Call(admin_, "GET", "/api/v1/users%2Fx");
+  EXPECT_EQ(encoded_slash.status, 400u);
+  EXPECT_EQ(encoded_slash.Code(), "bad_request");
   auto wrong_method = client_->Call(admin_, "PUT", "/api/v1/departments/" + top_);
   EXPECT_EQ(wrong_method.status, 405u);
   EXPECT_EQ(wrong_method.Code(), "method_not_allowed");

@@ -37,7 +37,7 @@ struct Response {
 using Respond = std::function<void(Response)>;
 
 // Splits "/a/b?x=1&y=%E4%B8%AD" into a decoded path and query; false when
-// the percent-encoding is malformed.
+// the percent-encoding is malformed or the path encodes a slash (%2F).
 bool ParseTarget(std::string_view target, Request& request);
 std::string PercentDecode(std::string_view text, bool plus_is_space, bool* ok);
 
