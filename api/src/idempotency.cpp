@@ -12,11 +12,18 @@ namespace {
 
 constexpr std::string_view kKeySpace = "idempotency";
 
-std::string Encode(const std::string& fingerprint, std::int64_t at_ns, const Response& r) {
+// A kept answer, or (r null) the mark of a request still running.
+std::string Encode(const std::string& fingerprint, std::int64_t at_ns, const Response* response) {
   JsonWriter w;
   w.BeginObject();
   w.Key("fingerprint").String(fingerprint);
   w.Key("at_ns").Int(at_ns);
+  if (response == nullptr) {
+    w.Key("pending").Bool(true);
+    w.EndObject();
+    return w.Take();
+  }
+  const Response& r = *response;
   w.Key("status").Int(r.status);
   w.Key("content_type").String(r.content_type);
   w.Key("headers").BeginArray();
@@ -48,6 +55,22 @@ Result<std::unique_ptr<IdempotencyCache>> IdempotencyCache::Open(Options options
     if (!doc.ok() || !doc->is_object()) continue;
     const Json* fp = doc->Find("fingerprint");
     const Json* at = doc->Find("at_ns");
+    if (const Json* pending = doc->Find("pending");
+        pending != nullptr && pending->is_bool() && pending->as_bool() && fp != nullptr &&
+        fp->is_string() && at != nullptr && at->is_int()) {
+      // The server stopped while the first request ran: it may or may not
+      // have been applied, so it is never run again under this key.
+      Response r = ProblemResponse(
+          409, "conflict",
+          "the first request with this Idempotency-Key was interrupted by a server restart and "
+          "may have been applied: check the record, then retry with a new key");
+      Entry entry{fp->as_string(), std::nullopt, at->as_int(), SizeOf(r)};
+      entry.response = std::move(r);
+      cache->bytes_ += entry.bytes;
+      by_age.emplace_back(entry.at_ns, id);
+      cache->entries_.emplace(id, std::move(entry));
+      continue;
+    }
     const Json* status = doc->Find("status");
     const Json* type = doc->Find("content_type");
     const Json* headers = doc->Find("headers");
@@ -102,11 +125,15 @@ Response IdempotencyCache::Run(const std::string& scope, const std::string& key,
     done_.wait(lock);
   }
   entries_[id] = Entry{fingerprint, std::nullopt, now_ns, 0};
+  // On disk first as pending: a crash while the command runs must not let a
+  // retry after the restart apply it a second time.
+  Persist(id, Encode(fingerprint, now_ns, nullptr));
   lock.unlock();
   Response response = run();
   lock.lock();
   if (response.status >= 500) {
     entries_.erase(id);  // a failure that changed nothing may be retried
+    Forget(id);
   } else {
     Entry& entry = entries_[id];
     entry.response = response;
@@ -120,14 +147,26 @@ void IdempotencyCache::Keep(const std::string& id, Entry& entry, std::int64_t no
   entry.bytes = SizeOf(*entry.response);
   bytes_ += entry.bytes;
   order_.push_back(id);
-  if (disk_ != nullptr) {
-    projections::DocChanges changes;
-    changes.Put(id, Encode(entry.fingerprint, entry.at_ns, *entry.response));
-    if (Status s = disk_->Commit(kKeySpace, 0, changes); !s.ok()) {
-      spdlog::error("idempotency: writing to disk: {}", s.ToString());
-    }
-  }
+  Persist(id, Encode(entry.fingerprint, entry.at_ns, &*entry.response));
   Evict(now_ns);
+}
+
+void IdempotencyCache::Persist(const std::string& id, std::string document) {
+  if (disk_ == nullptr) return;
+  projections::DocChanges changes;
+  changes.Put(id, std::move(document));
+  if (Status s = disk_->Commit(kKeySpace, 0, changes); !s.ok()) {
+    spdlog::error("idempotency: writing to disk: {}", s.ToString());
+  }
+}
+
+void IdempotencyCache::Forget(const std::string& id) {
+  if (disk_ == nullptr) return;
+  projections::DocChanges changes;
+  changes.Delete(id);
+  if (Status s = disk_->Commit(kKeySpace, 0, changes); !s.ok()) {
+    spdlog::error("idempotency: forgetting a key: {}", s.ToString());
+  }
 }
 
 void IdempotencyCache::Evict(std::int64_t now_ns) {

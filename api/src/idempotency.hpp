@@ -24,7 +24,10 @@ namespace chronicle::api {
 // Only a SHA-256 of the body is kept, never the body. Answers are bounded by
 // bytes (oldest forgotten first) and by age, and written to disk
 // (DATA_DIR/sessions, key space "idempotency"), so a retry after a restart
-// still gets the first answer. 5xx answers are not kept (nothing changed).
+// still gets the first answer. A key is marked on disk as pending before its
+// command runs: after a crash in between, a retry gets 409 (it may have been
+// applied) rather than a second application. 5xx answers are not kept
+// (nothing changed).
 //
 // Thread-safety: all methods are safe concurrently.
 class IdempotencyCache {
@@ -54,6 +57,8 @@ class IdempotencyCache {
   IdempotencyCache(Options options, projections::ReadModelStore* disk)
       : options_(options), disk_(disk) {}
   void Keep(const std::string& id, Entry& entry, std::int64_t now_ns);  // mu_ held
+  void Persist(const std::string& id, std::string document);            // mu_ held
+  void Forget(const std::string& id);                                   // mu_ held
   void Evict(std::int64_t now_ns);                                      // mu_ held
 
   const Options options_;
