@@ -118,7 +118,11 @@ rlim_t RaiseOpenFileLimit() {
 class BeastServer final : public Server {
  public:
   BeastServer(unsigned threads, rlim_t fd_limit)
-      : ioc_(static_cast<int>(threads)), work_(net::make_work_guard(ioc_)), fd_limit_(fd_limit) {}
+      : ioc_(static_cast<int>(threads)),
+        work_(net::make_work_guard(ioc_)),
+        ws_ioc_(1),
+        ws_work_(net::make_work_guard(ws_ioc_)),
+        fd_limit_(fd_limit) {}
   ~BeastServer() override { Stop(std::chrono::milliseconds(0)); }
 
   Status Bind(const ServerOptions& options, RequestHandler handler,
@@ -132,6 +136,7 @@ class BeastServer final : public Server {
           std::min<std::size_t>(context_.connection_cap, static_cast<std::size_t>(fd_limit_ - 128));
     }
     context_.handler = std::move(handler);
+    context_.ws_ioc = &ws_ioc_;
     context_.ws = std::move(ws);
     boost::beast::error_code ec;
     auto address = net::ip::make_address(options.host, ec);
@@ -154,6 +159,7 @@ class BeastServer final : public Server {
 
   void RunThreads(unsigned count) {
     for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { ioc_.run(); });
+    threads_.emplace_back([this] { ws_ioc_.run(); });
   }
 
   [[nodiscard]] std::uint16_t port() const override { return port_; }
@@ -177,7 +183,9 @@ class BeastServer final : public Server {
                    context_.http_sessions.load(), grace.count());
     }
     work_.reset();
+    ws_work_.reset();
     ioc_.stop();
+    ws_ioc_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
   }
@@ -188,6 +196,10 @@ class BeastServer final : public Server {
   // connection waiting for its handler has none, and its answer is posted
   // later. Without it the loop ran dry under load and answers were lost.
   net::executor_work_guard<net::io_context::executor_type> work_;
+  // WebSockets run on their own thread: a fan-out of thousands of frames
+  // never queues ahead of HTTP answers on the request threads.
+  net::io_context ws_ioc_;
+  net::executor_work_guard<net::io_context::executor_type> ws_work_;
   ServerContext context_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -133,7 +134,16 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
       return Send(ProblemResponse(404, "not_found", "no WebSocket here"), false, message.version());
     }
     stream_.expires_never();
-    std::make_shared<WebSocketSession>(std::move(stream_), context_)->Run(message);
+    // The connection moves to the WebSocket thread's context.
+    beast::error_code ec2;
+    net::ip::tcp::socket& old_socket = stream_.socket();
+    const auto protocol = old_socket.local_endpoint(ec2).protocol();
+    if (ec2) return DoClose();
+    net::ip::tcp::socket moved(net::make_strand(*context_.ws_ioc));
+    moved.assign(protocol, old_socket.release(ec2), ec2);
+    if (ec2) return DoClose();
+    closed_ = true;  // this session is done with the connection
+    std::make_shared<WebSocketSession>(beast::tcp_stream(std::move(moved)), context_)->Run(message);
     return;
   }
   Handle(std::move(message));

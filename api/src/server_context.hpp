@@ -27,6 +27,7 @@ struct ServerContext {
   std::size_t connection_cap = 0;  // min(--max-connections, what the fd limit allows)
   RequestHandler handler;
   std::shared_ptr<WsAcceptor> ws;
+  boost::asio::io_context* ws_ioc = nullptr;  // where upgraded connections run; owned by the server
   std::atomic<bool> stopping{false};
   std::atomic<int> busy{0};                   // requests being handled
   std::atomic<std::size_t> connections{0};    // open HTTP and WebSocket connections

@@ -88,11 +88,12 @@ void WebSocketSession::Send(std::shared_ptr<const std::string> text) {
       return self->Fail();
     }
     self->queue_.push_back(std::move(text));
-    if (self->queue_.size() == 1) self->DoWrite();
+    if (!self->writing_) self->DoWrite();
   });
 }
 
 void WebSocketSession::DoWrite() {
+  writing_ = true;
   ws_.text(true);
   ws_.async_write(net::buffer(*queue_.front()),
                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
@@ -101,7 +102,11 @@ void WebSocketSession::DoWrite() {
 }
 
 void WebSocketSession::OnWrite(beast::error_code ec, std::size_t /*bytes*/) {
-  if (ec) return Fail();
+  writing_ = false;
+  if (ec || closed_) {
+    queue_.clear();  // the buffer written from is no longer in use
+    return Fail();
+  }
   queue_.pop_front();
   if (close_reason_) return DoClose();
   if (!queue_.empty()) DoWrite();
@@ -127,7 +132,13 @@ void WebSocketSession::DoClose() {
 void WebSocketSession::Fail() {
   if (closed_) return;
   closed_ = true;
-  queue_.clear();
+  // The message being written must outlive its write (it completes with an
+  // error once the socket is closed); the rest is dropped now.
+  if (writing_) {
+    queue_.resize(1);
+  } else {
+    queue_.clear();
+  }
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   if (listener_) {

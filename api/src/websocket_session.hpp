@@ -46,7 +46,8 @@ class WebSocketSession : public WsConnection,
   std::shared_ptr<WsListener> listener_;                  // strand only
   std::deque<std::shared_ptr<const std::string>> queue_;  // strand only
   bool closed_ = false;                                   // strand only
-  std::optional<std::string> close_reason_;               // strand only; set: closing
+  bool writing_ = false;  // an async_write of queue_.front() is in flight; strand only
+  std::optional<std::string> close_reason_;  // strand only; set: closing
 };
 
 }  // namespace chronicle::api
