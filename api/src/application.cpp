@@ -196,6 +196,7 @@ class ApplicationImpl final : public Application {
     std::string route = "unmatched";
     std::string method = "other";
     std::optional<Caller> caller;
+    bool refresh_caller = false;  // resolve the caller again after ?min_position
   };
 
   void Dispatch(Request request, Respond respond) {
@@ -236,6 +237,9 @@ class ApplicationImpl final : public Application {
     if (auto raw = request.Query("min_position"); raw && x->caller) {
       auto position = ParseCount("min_position", *raw);
       if (!position.ok()) return Finish(x, ProblemResponse(position.status()));
+      // The caller is resolved again once the models include the position:
+      // a change to its own account or organisation must be seen too.
+      x->refresh_caller = true;
       if (runtime_->AppliedPosition() < *position) return Wait(x, *position);
     }
     Run(x);
@@ -287,6 +291,9 @@ class ApplicationImpl final : public Application {
   }
 
   void Run(const std::shared_ptr<Exchange>& x) {
+    if (x->refresh_caller) {
+      if (Status allowed = Admit(*x); !allowed.ok()) return Finish(x, ProblemResponse(allowed));
+    }
     const Request& request = x->request;
     const Call call{request, x->match.params, x->caller ? &*x->caller : nullptr};
     auto handle = [&]() -> Response {

@@ -13,12 +13,6 @@
 namespace chronicle::testing {
 namespace {
 
-Json Obj(std::initializer_list<std::pair<const char*, Json>> members) {
-  Json out = Json::MakeObject();
-  for (const auto& [k, v] : members) out.Set(k, v);
-  return out;
-}
-
 Json Strings(const std::vector<std::string>& items) {
   Json out = Json::MakeArray();
   for (const auto& item : items) out.Push(item);

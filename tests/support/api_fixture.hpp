@@ -28,9 +28,7 @@ class ApiTest : public ::testing::Test {
   }
 
   static Json Obj(std::initializer_list<std::pair<const char*, Json>> members) {
-    Json out = Json::MakeObject();
-    for (const auto& [k, v] : members) out.Set(k, v);
-    return out;
+    return testing::Obj(members);
   }
   static std::string Id(const HttpResult& r) {
     const Json* id = r.json.Find("id");

@@ -1,13 +1,22 @@
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <source_location>
 #include <string>
+#include <utility>
 
 #include "chronicle/base/json.hpp"
 
 namespace chronicle::testing {
+
+// {"k": v, ...} for request bodies in tests.
+inline Json Obj(std::initializer_list<std::pair<const char*, Json>> members) {
+  Json out = Json::MakeObject();
+  for (const auto& [k, v] : members) out.Set(k, v);
+  return out;
+}
 
 struct HttpResult {
   unsigned status = 0;

@@ -7,12 +7,6 @@
 namespace chronicle::testing {
 namespace {
 
-Json Obj(std::initializer_list<std::pair<const char*, Json>> members) {
-  Json out = Json::MakeObject();
-  for (const auto& [k, v] : members) out.Set(k, v);
-  return out;
-}
-
 std::string IdOf(const HttpResult& r) {
   const Json* id = r.json.Find("id");
   return id != nullptr && id->is_string() ? id->as_string() : std::string();

@@ -1,13 +1,9 @@
 #include "route_table.hpp"
 
+#include "http_client.hpp"
+
 namespace chronicle::testing {
 namespace {
-
-Json Obj(std::initializer_list<std::pair<const char*, Json>> members) {
-  Json out = Json::MakeObject();
-  for (const auto& [k, v] : members) out.Set(k, v);
-  return out;
-}
 
 std::vector<RouteCall> MakeTable() {
   using C = const CallContext&;
