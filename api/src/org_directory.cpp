@@ -94,8 +94,13 @@ domain::Placement OrgDirectory::PlacementOf(const projections::EntityKind& kind,
 
 bool OrgDirectory::Visible(const domain::Principal& principal, const projections::EntityKind& kind,
                            const RecordView& view) const {
+  return Visible(principal, kind, PlacementOf(kind, view));
+}
+
+bool OrgDirectory::Visible(const domain::Principal& principal, const projections::EntityKind& kind,
+                           const domain::Placement& placement) const {
   if (&kind == roles_) return true;
-  return domain::InScope(principal, PlacementOf(kind, view));
+  return domain::InScope(principal, placement);
 }
 
 bool OrgDirectory::DepartmentExists(const std::string& id) const {

@@ -35,6 +35,9 @@ class OrgDirectory {
   // is seen by whoever may read its kind; everything else by data scope.
   bool Visible(const domain::Principal& principal, const projections::EntityKind& kind,
                const projections::RecordView& view) const;
+  // The same, for a record whose placement the caller already has.
+  bool Visible(const domain::Principal& principal, const projections::EntityKind& kind,
+               const domain::Placement& placement) const;
 
   bool DepartmentExists(const std::string& id) const;
   std::string TopDepartmentId() const;

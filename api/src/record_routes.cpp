@@ -58,7 +58,7 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, cons
     for (const auto& [id, view] : all) {
       if (!view.exists() || kind.deleted(view.snapshot)) continue;
       const domain::Placement placement = ctx.directory.PlacementOf(kind, view);
-      if (!ctx.directory.Visible(caller.principal, kind, view)) continue;
+      if (!ctx.directory.Visible(caller.principal, kind, placement)) continue;
       auto narrowed = InNarrowing(ctx, caller, placement, narrowing);
       if (!narrowed.ok()) {
         bad = narrowed.status();
