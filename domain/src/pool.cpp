@@ -263,8 +263,11 @@ std::optional<Due> RecycleNow(const Rules& rules, const CustomerFacts& facts, st
 
 bool InReminderWindow(const Rules& rules, const Due& due, std::int64_t now_ns) {
   if (rules.remind_days_before <= 0) return false;
-  const std::int64_t from = due.at_ns - rules.remind_days_before * kNsPerDay;
-  return now_ns >= from && now_ns < due.at_ns;
+  if (now_ns >= due.at_ns) return false;
+  // at - now in unsigned arithmetic: exact for now < at, never overflowing.
+  const std::uint64_t ahead =
+      static_cast<std::uint64_t>(due.at_ns) - static_cast<std::uint64_t>(now_ns);
+  return ahead <= static_cast<std::uint64_t>(rules.remind_days_before * kNsPerDay);
 }
 
 // ---- 3. The customer's pool actions ----------------------------------------

@@ -413,6 +413,8 @@ TEST(PoolDueTest, FarFutureTimesSaturateInsteadOfWrapping) {
   ASSERT_TRUE(due.has_value());
   EXPECT_EQ(due->at_ns, std::numeric_limits<std::int64_t>::max());
   EXPECT_EQ(pool::RecycleNow(Enabled(), facts, kT0), std::nullopt);
+  EXPECT_FALSE(pool::InReminderWindow(Enabled(), *due, kT0));
+  EXPECT_TRUE(pool::InReminderWindow(Enabled(), *due, due->at_ns - kDay));
 }
 
 TEST(PoolDueTest, FactsComeFromTheCustomerFields) {

@@ -98,7 +98,9 @@ struct CustomerFacts {
 };
 
 // The times a customer's own fields do not hold; the caller looks them up in
-// read models (the customer's last change of owner, its latest deal).
+// read models. owned_since_ns is the time of the latest event that gave the
+// customer its current owner (Created with an owner, Transferred, Claimed,
+// Assigned): it must be set, 0 would make every owned customer long due.
 struct CustomerTimes {
   std::int64_t owned_since_ns = 0;
   std::optional<std::int64_t> last_deal_ns;
