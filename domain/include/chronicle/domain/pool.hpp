@@ -91,8 +91,8 @@ struct CustomerFacts {
   bool locked = false;
   bool closed = false;  // deal_status == "closed"
   std::string level;    // "a" | "b" | "c" | "" (not set)
-  std::int64_t owned_since_ns =
-      0;  // when the current owner got it (claim, assign, transfer, create)
+  // When the current owner got it (create, transfer, claim, assign).
+  std::int64_t owned_since_ns = 0;
   std::optional<std::int64_t> last_follow_up_ns;
   std::optional<std::int64_t> last_deal_ns;
 };
