@@ -48,6 +48,8 @@ int RunServe(const Args& args) {
        "open connections beyond which new ones are answered 503 and closed"},
       {"session-idle", "CHRONICLE_SESSION_IDLE", "7200",
        "seconds without a request after which a login session ends"},
+      {"pool-recycle-interval", "CHRONICLE_POOL_RECYCLE_INTERVAL", "3600",
+       "seconds between runs of the public pool's recycle job (it also runs at start)"},
       {"argon2-memory-kib", "CHRONICLE_ARGON2_MEMORY_KIB", "19456", "Argon2id memory cost"},
   };
   const char* usage = "chronicle serve [--data-dir DIR] [--listen HOST:PORT]";
@@ -91,6 +93,8 @@ int RunServe(const Args& args) {
   options.server.max_connections = number("max-connections", 1, 1'000'000);
   options.session_idle =
       std::chrono::seconds(number("session-idle", 1, std::uint64_t{30} * 24 * 3600));
+  options.pool_recycle_interval =
+      std::chrono::seconds(number("pool-recycle-interval", 1, std::uint64_t{7} * 24 * 3600));
   options.argon2_memory_kib =
       static_cast<std::uint32_t>(number("argon2-memory-kib", 8, std::uint64_t{4} << 20));
   if (!bad.empty()) {

@@ -10,12 +10,14 @@
 #include "chronicle/base/result.hpp"
 #include "chronicle/domain/access.hpp"
 #include "chronicle/eventstore/event_store.hpp"
-#include "chronicle/projections/history_projection.hpp"
+#include "chronicle/projections/history.hpp"
 #include "chronicle/projections/projection_runtime.hpp"
 #include "chronicle/projections/records_projection.hpp"
+#include "chronicle/projections/tables_projection.hpp"
 #include "metrics.hpp"
 #include "org_directory.hpp"
 #include "password_hasher.hpp"
+#include "pool_routes.hpp"
 #include "session_store.hpp"
 
 namespace chronicle::api {
@@ -25,12 +27,13 @@ struct ApiContext {
   eventstore::EventStore& store;
   projections::ProjectionRuntime& runtime;
   projections::RecordsProjection& records;
-  projections::HistoryProjection& history;
+  projections::TablesProjection& tables;  // field-table entities (leads, customers, ...)
   OrgDirectory& directory;
   PasswordHasher& hasher;
   SessionStore& sessions;
   LoginLimiter& login_limiter;
   Metrics& metrics;
+  PoolRules& pool_rules;
   std::string openapi_json;
   std::uint64_t ready_position = 0;  // the log's end at start: /readyz waits for it
   std::filesystem::path data_dir;    // the server's own (a backup never goes inside it)

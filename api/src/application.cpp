@@ -5,11 +5,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "api_context.hpp"
 #include "chronicle/base/time.hpp"
 #include "chronicle/base/uuid.hpp"
+#include "chronicle/domain/lifecycle.hpp"
 #include "chronicle/projections/data_dir.hpp"
 #include "chronicle/projections/read_model_store.hpp"
 #include "command_pipeline.hpp"
@@ -69,16 +73,25 @@ class ApplicationImpl final : public Application {
     runtime_ = std::make_unique<projections::ProjectionRuntime>(*store_, *read_models_);
     directory_ = std::make_unique<OrgDirectory>(records_);
     const std::uint64_t ready_position = store_->LastPosition();
+    // pool_due_at follows the rules in force: read them before the tables load.
+    CHRONICLE_RETURN_IF_ERROR(pool_rules_.Reload(*store_));
+    tables_.SetDeriver(domain::customer::Spec().collection,
+                       [this](const domain::record::State& customer) {
+                         Json derived = Json::MakeObject();
+                         derived.Set("pool_due_at", PoolDueAt(pool_rules_.Current(), customer));
+                         return derived;
+                       });
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(records_));
-    CHRONICLE_RETURN_IF_ERROR(runtime_->Start(history_));
+    CHRONICLE_RETURN_IF_ERROR(runtime_->Start(tables_));
     ctx_ = std::make_unique<ApiContext>(ApiContext{
-        *store_, *runtime_, records_, history_, *directory_, hasher_, *sessions_, login_limiter_,
-        metrics_, std::string(OpenApiDocument()), ready_position, options_.data_dir});
+        *store_, *runtime_, records_, tables_, *directory_, hasher_, *sessions_, login_limiter_,
+        metrics_, pool_rules_, std::string(OpenApiDocument()), ready_position, options_.data_dir});
     if (store_->LastPosition() == 0) CHRONICLE_RETURN_IF_ERROR(Bootstrap());
     AddSystemRoutes(router_, *ctx_);
     AddAuthRoutes(router_, *ctx_);
     AddRecordRoutes(router_, *ctx_);
     AddOrgRoutes(router_, *ctx_);
+    AddEntityRoutes(router_, *ctx_);
     hub_ = std::make_shared<StreamHub>(*ctx_);
     CHRONICLE_RETURN_IF_ERROR(hub_->Start());
     sessions_->OnRevoked([hub = std::weak_ptr<StreamHub>(hub_)] {
@@ -90,6 +103,7 @@ class ApplicationImpl final : public Application {
                                               Dispatch(std::move(r), std::move(respond));
                                             },
                                             hub_));
+    recycler_ = std::thread([this] { RecycleLoop(); });
     return Status::Ok();
   }
 
@@ -109,12 +123,36 @@ class ApplicationImpl final : public Application {
     stopped_ = true;
     if (server_) server_->Stop(grace);
     if (hub_) hub_->StopAll();
+    {
+      std::lock_guard lock(recycle_mu_);
+      recycle_stop_ = true;
+    }
+    recycle_wake_.notify_all();
+    if (recycler_.joinable()) recycler_.join();
     if (sessions_) sessions_->OnRevoked(nullptr);
     workers_.join();
     if (runtime_) runtime_->Stop();
   }
 
  private:
+  // The public pool's recycle job: at start (once the read models caught
+  // up with the log) and then every --pool-recycle-interval.
+  void RecycleLoop() {
+    std::unique_lock lock(recycle_mu_);
+    while (!recycle_stop_) {
+      lock.unlock();
+      if (runtime_->WaitFor(ctx_->ready_position, std::chrono::seconds(1))) {
+        auto recycled = RunRecycle(*ctx_);
+        if (!recycled.ok()) spdlog::error("pool recycle: {}", recycled.status().ToString());
+        lock.lock();
+        recycle_wake_.wait_for(lock, options_.pool_recycle_interval,
+                               [this] { return recycle_stop_; });
+      } else {
+        lock.lock();
+      }
+    }
+  }
+
   // First start: the top department, the seeded roles and the administrator.
   Status Bootstrap() {
     eventstore::EventMetadata system{"system", "bootstrap", ""};
@@ -142,7 +180,8 @@ class ApplicationImpl final : public Application {
           .status();
     };
     auto sales = [](std::string_view p) {
-      return p.starts_with("lead.") || p.starts_with("customer.") ||
+      return p.starts_with("lead.") || p.starts_with("customer.") || p.starts_with("contact.") ||
+             p.starts_with("follow_up.") || p == "custom_field.read" ||
              p.starts_with("opportunity.") || p == "contract.read" || p == "contract.create" ||
              p == "contract.update" || p.starts_with("receivable.") || p == "dashboard.read" ||
              p == "department.read" || p == "user.read";
@@ -151,8 +190,8 @@ class ApplicationImpl final : public Application {
                                    PermissionsWhere([](std::string_view) { return true; }),
                                    domain::DataScope::kAll, true));
     CHRONICLE_RETURN_IF_ERROR(role(id(), "销售员", PermissionsWhere([&](std::string_view p) {
-                                     return sales(p) && p != "customer.delete" &&
-                                            p != "customer.export" && p != "customer.import";
+                                     return sales(p) && !p.ends_with(".delete") &&
+                                            !p.ends_with(".export") && !p.ends_with(".import");
                                    }),
                                    domain::DataScope::kSelf, false));
     CHRONICLE_RETURN_IF_ERROR(role(id(), "销售经理", PermissionsWhere([&](std::string_view p) {
@@ -337,7 +376,8 @@ class ApplicationImpl final : public Application {
   std::unique_ptr<eventstore::EventStore> store_;
   std::unique_ptr<projections::ReadModelStore> read_models_;
   projections::RecordsProjection records_;
-  projections::HistoryProjection history_;
+  projections::TablesProjection tables_;
+  PoolRules pool_rules_;
   std::unique_ptr<projections::ProjectionRuntime> runtime_;
   std::unique_ptr<OrgDirectory> directory_;
   PasswordHasher hasher_;
@@ -353,6 +393,10 @@ class ApplicationImpl final : public Application {
   std::unique_ptr<Server> server_;
   std::string generated_password_;
   bool stopped_ = false;
+  std::thread recycler_;
+  std::mutex recycle_mu_;
+  std::condition_variable recycle_wake_;
+  bool recycle_stop_ = false;  // guarded by recycle_mu_
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "chronicle/base/result.hpp"
 #include "chronicle/base/time.hpp"
 #include "chronicle/domain/department.hpp"
+#include "chronicle/domain/record.hpp"
 #include "chronicle/domain/role.hpp"
 #include "chronicle/domain/user.hpp"
 #include "chronicle/eventstore/event_store.hpp"
@@ -37,6 +38,28 @@ CHRONICLE_BIND_AGGREGATE(UserAggregate, user);
 CHRONICLE_BIND_AGGREGATE(RoleAggregate, role);
 #undef CHRONICLE_BIND_AGGREGATE
 
+// Any entity declared by a field table: its business actions decide the
+// events themselves (domain/lifecycle.hpp, pool.hpp), so the command is the
+// list of events and Decide only passes it through.
+struct RecordAggregate {
+  const domain::EntitySpec* spec = nullptr;
+  using State = domain::record::State;
+  using Event = domain::record::Event;
+  using Command = std::vector<Event>;
+  static Result<std::vector<Event>> Decide(const State& /*state*/, const Command& events,
+                                           std::int64_t /*now*/) {
+    return events;
+  }
+  static State Evolve(State s, const Event& e) { return domain::record::Evolve(std::move(s), e); }
+  [[nodiscard]] Result<Event> Decode(std::string_view type, const Json& p) const {
+    return domain::record::DecodeEvent(*spec, type, p);
+  }
+  static Json Encode(const Event& e) { return domain::record::EncodeEvent(e); }
+  [[nodiscard]] std::string Type(const Event& e) const {
+    return domain::record::EventType(*spec, e);
+  }
+};
+
 struct CommandOutcome {
   std::uint64_t position = 0;  // of the last event appended (or the stream's last, if none)
   std::uint64_t version = 0;   // the stream's version afterwards
@@ -52,14 +75,15 @@ struct Loaded {
 
 // Folds a stream into its aggregate state.
 template <class Aggregate>
-Result<Loaded<Aggregate>> LoadAggregate(eventstore::EventStore& store, const std::string& stream) {
+Result<Loaded<Aggregate>> LoadAggregate(eventstore::EventStore& store, const std::string& stream,
+                                        const Aggregate& aggregate = Aggregate{}) {
   Loaded<Aggregate> loaded;
   for (std::uint64_t from = 0;;) {
     CHRONICLE_ASSIGN_OR_RETURN(auto events, store.ReadStreamForward(stream, from, 1024));
     for (const auto& e : events) {
       CHRONICLE_ASSIGN_OR_RETURN(Json payload, ParseJson(e.payload));
-      CHRONICLE_ASSIGN_OR_RETURN(auto event, Aggregate::Decode(e.type, payload));
-      loaded.state = Aggregate::Evolve(std::move(loaded.state), event);
+      CHRONICLE_ASSIGN_OR_RETURN(auto event, aggregate.Decode(e.type, payload));
+      loaded.state = aggregate.Evolve(std::move(loaded.state), event);
       loaded.version = e.version;
       loaded.last_position = e.position;
     }
@@ -78,9 +102,9 @@ Result<CommandOutcome> RunCommand(
     eventstore::EventStore& store, const std::string& stream, std::optional<std::uint64_t> if_match,
     const std::function<Result<typename Aggregate::Command>(const typename Aggregate::State&)>&
         make,
-    const eventstore::EventMetadata& metadata) {
+    const eventstore::EventMetadata& metadata, const Aggregate& aggregate = Aggregate{}) {
   for (int attempt = 0;; ++attempt) {
-    CHRONICLE_ASSIGN_OR_RETURN(auto loaded, LoadAggregate<Aggregate>(store, stream));
+    CHRONICLE_ASSIGN_OR_RETURN(auto loaded, LoadAggregate<Aggregate>(store, stream, aggregate));
     if (if_match && loaded.version != if_match) {
       const std::int64_t current = loaded.version ? static_cast<std::int64_t>(*loaded.version) : -1;
       return AbortedError("the record is at version " + std::to_string(current) +
@@ -89,15 +113,15 @@ Result<CommandOutcome> RunCommand(
     }
     CHRONICLE_ASSIGN_OR_RETURN(auto command, make(loaded.state));
     CHRONICLE_ASSIGN_OR_RETURN(auto events,
-                               Aggregate::Decide(loaded.state, command, NowNs() / 1'000'000));
+                               aggregate.Decide(loaded.state, command, NowNs() / 1'000'000));
     if (events.empty()) {
       return CommandOutcome{loaded.last_position, loaded.version.value_or(0), false};
     }
     std::vector<eventstore::NewEvent> records;
     for (const auto& event : events) {
       eventstore::NewEvent record;
-      record.type = std::string(Aggregate::Type(event));
-      record.payload = Aggregate::Encode(event).Dump();
+      record.type = std::string(aggregate.Type(event));
+      record.payload = aggregate.Encode(event).Dump();
       record.metadata = metadata;
       records.push_back(std::move(record));
     }

@@ -103,6 +103,22 @@ bool OrgDirectory::Visible(const domain::Principal& principal, const projections
   return domain::InScope(principal, placement);
 }
 
+std::string OrgDirectory::DepartmentOf(const std::string& user_id) const {
+  auto user = records_.Get(*users_, user_id);
+  return user && user->exists() ? String(user->snapshot, "department_id") : std::string();
+}
+
+std::vector<std::pair<std::string, std::string>> OrgDirectory::UserPlacements() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  records_.Read(*users_, [&](const auto& users) {
+    out.reserve(users.size());
+    for (const auto& [id, view] : users) {
+      if (view.exists()) out.emplace_back(id, String(view.snapshot, "department_id"));
+    }
+  });
+  return out;
+}
+
 bool OrgDirectory::DepartmentExists(const std::string& id) const {
   auto d = records_.Get(*departments_, id);
   return d && Live(*departments_, *d);

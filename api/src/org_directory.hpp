@@ -48,6 +48,11 @@ class OrgDirectory {
   std::vector<std::string> Subtree(const std::string& department) const;
 
   bool UserExists(const std::string& id) const;
+  // The department of a live user ("" when unknown): where their records sit.
+  std::string DepartmentOf(const std::string& user_id) const;
+  // (user id, department id) of every user, disabled ones included (their
+  // records stay placed): what a data scope is computed from.
+  std::vector<std::pair<std::string, std::string>> UserPlacements() const;
   // Whether `supervisor` is `user` or reports (transitively) to `user`.
   bool SupervisorCycle(const std::string& user, const std::string& supervisor) const;
   std::vector<std::string> SubordinatesOf(const std::string& user) const;  // includes user

@@ -54,8 +54,10 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, cons
   std::size_t in_scope = 0;
   const bool render_all = query.NeedsRenderedRecords();
   Status bad;
-  ctx.records.Read(kind, [&](const auto& all) {
-    for (const auto& [id, view] : all) {
+  // A copy: placing a record reads the records model again (its lock is not re-entered).
+  const std::vector<projections::RecordView> all = ctx.records.List(kind);
+  [&] {
+    for (const auto& view : all) {
       if (!view.exists() || kind.deleted(view.snapshot)) continue;
       const domain::Placement placement = ctx.directory.PlacementOf(kind, view);
       if (!ctx.directory.Visible(caller.principal, kind, placement)) continue;
@@ -76,7 +78,7 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, cons
       Json body = projections::RenderRecord(kind, view);
       if (query.Matches(body)) matched.push_back(std::move(body));
     }
-  });
+  }();
   CHRONICLE_RETURN_IF_ERROR(bad);
   if (!render_all) return JsonResponse(200, query.PageOf(std::move(matched), in_scope));
   query.Sort(matched);
@@ -122,8 +124,8 @@ Result<Response> History(ApiContext& ctx, const projections::EntityKind& kind, c
     return PermissionDeniedError("the record is outside your data scope");
   }
   Json items = Json::MakeArray();
-  for (auto& entry : ctx.history.Entries(projections::StreamOf(kind, id)))
-    items.Push(std::move(entry));
+  CHRONICLE_ASSIGN_OR_RETURN(auto entries, projections::ReadHistory(ctx.store, kind, id));
+  for (auto& entry : entries) items.Push(std::move(entry));
   Json body = Json::MakeObject();
   body.Set("items", std::move(items));
   return JsonResponse(200, body);
@@ -133,6 +135,7 @@ Result<Response> History(ApiContext& ctx, const projections::EntityKind& kind, c
 
 void AddRecordRoutes(Router& router, ApiContext& ctx) {
   for (const auto& kind : projections::AllEntityKinds()) {
+    if (kind.spec != nullptr) continue;  // field-table entities: entity_routes.cpp
     const std::string base = "/api/v1/" + std::string(kind.collection);
     const projections::EntityKind* k = &kind;
     const Access read = Access::Permission(std::string(kind.permission) + ".read");

@@ -17,5 +17,6 @@ void AddSystemRoutes(Router& router, ApiContext& ctx);
 void AddAuthRoutes(Router& router, ApiContext& ctx);
 void AddRecordRoutes(Router& router, ApiContext& ctx);
 void AddOrgRoutes(Router& router, ApiContext& ctx);
+void AddEntityRoutes(Router& router, ApiContext& ctx);
 
 }  // namespace chronicle::api

@@ -6,7 +6,7 @@
 namespace chronicle::domain {
 namespace {
 
-constexpr std::array<Permission, 38> kPermissions = {{
+constexpr auto kPermissions = std::to_array<Permission>({
     {"department.read", "查看部门", true},
     {"department.create", "新建部门", false},
     {"department.update", "编辑部门", false},
@@ -26,6 +26,9 @@ constexpr std::array<Permission, 38> kPermissions = {{
     {"lead.update", "编辑线索", false},
     {"lead.transfer", "转移线索", false},
     {"lead.convert", "转换线索", false},
+    {"lead.delete", "删除线索", false},
+    {"lead.export", "导出线索", false},
+    {"lead.import", "导入线索", false},
     {"customer.read", "查看客户", true},
     {"customer.create", "新建客户", false},
     {"customer.update", "编辑客户", false},
@@ -34,6 +37,25 @@ constexpr std::array<Permission, 38> kPermissions = {{
     {"customer.export", "导出客户", false},
     {"customer.import", "导入客户", false},
     {"customer.pool", "公海领取/分配", false},
+    {"customer.lock", "锁定/解锁客户", false},
+    {"pool.rules", "公海规则与回收", false},
+    {"contact.read", "查看联系人", true},
+    {"contact.create", "新建联系人", false},
+    {"contact.update", "编辑联系人", false},
+    {"contact.delete", "删除联系人", false},
+    {"contact.transfer", "转移联系人", false},
+    {"contact.export", "导出联系人", false},
+    {"contact.import", "导入联系人", false},
+    {"follow_up.read", "查看跟进记录", true},
+    {"follow_up.create", "写跟进", false},
+    {"follow_up.update", "编辑跟进记录", false},
+    {"follow_up.delete", "删除跟进记录", false},
+    {"follow_up.export", "导出跟进记录", false},
+    {"follow_up.import", "导入跟进记录", false},
+    {"custom_field.read", "查看自定义字段", true},
+    {"custom_field.create", "新建自定义字段", false},
+    {"custom_field.update", "编辑自定义字段", false},
+    {"custom_field.delete", "删除自定义字段", false},
     {"opportunity.read", "查看商机", true},
     {"opportunity.create", "新建商机", false},
     {"opportunity.update", "编辑商机", false},
@@ -45,7 +67,7 @@ constexpr std::array<Permission, 38> kPermissions = {{
     {"receivable.read", "查看回款", true},
     {"receivable.create", "新建回款", false},
     {"dashboard.read", "查看仪表盘", true},
-}};
+});
 
 }  // namespace
 

@@ -81,7 +81,7 @@ constexpr std::array<FieldSpec, 17> kLeadFields = {{
     {"contact_id", T::kRef, "联系人", kFilter | kReadOnly | kNoExport, 0, {}, "contacts"},
 }};
 
-constexpr std::array<FieldSpec, 17> kCustomerFields = {{
+constexpr std::array<FieldSpec, 18> kCustomerFields = {{
     {"name", T::kText, "客户名称", kRequired | kUnique | kFilterSort | kSearch, 100},
     {"level", T::kEnum, "客户级别", kFilterSort, 0, kLevels},
     {"industry", T::kText, "客户行业", kFilterSort, 50},
@@ -96,6 +96,8 @@ constexpr std::array<FieldSpec, 17> kCustomerFields = {{
     {"pool_due_at", T::kDateTime, "进入公海时间", kFilterSort | kReadOnly | kDerived | kNoExport},
     {"remark", T::kLongText, "备注", kFilter, 2000},
     {"owner_id", T::kUser, "负责人", kFilterSort},
+    // When the current owner got the customer: the pool's clocks start here.
+    {"owned_since", T::kDateTime, "获得时间", kFilterSort | kReadOnly},
     {"team", T::kTeam, "团队成员", kReadOnly | kNoExport},
     {"locked", T::kBool, "锁定", kFilterSort | kReadOnly},
     {"pool_reason", T::kEnum, "进入公海原因", kFilter | kReadOnly | kNoExport, 0, kPoolReasons},

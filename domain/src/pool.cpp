@@ -134,11 +134,12 @@ Json RuleInfo(const Rules& rules) {
 }
 
 // The event that gives a pool customer to `owner_id`.
-record::Event TakeFromPool(std::string_view action, const std::string& owner_id,
-                           const Rules& rules) {
+record::Event TakeFromPool(std::string_view action, const std::string& owner_id, const Rules& rules,
+                           std::int64_t now_ns) {
   record::Event event;
   event.action = std::string(action);
   event.set.Set("owner_id", owner_id);
+  event.set.Set("owned_since", FormatTimestamp(now_ns));
   event.set.Set("pool_reason", Json());
   event.info = RuleInfo(rules);
   return event;
@@ -231,6 +232,11 @@ CustomerFacts FactsOf(const record::State& customer, const CustomerTimes& times)
   facts.closed = record::StringField(customer, "deal_status") == "closed";
   facts.level = record::StringField(customer, "level");
   facts.owned_since_ns = times.owned_since_ns;
+  if (facts.owned_since_ns == 0) {
+    // The customer's own owned_since (set by create, transfer, claim, assign).
+    const std::string since = record::StringField(customer, "owned_since");
+    if (auto t = ParseTimestamp(since)) facts.owned_since_ns = *t;
+  }
   const std::string follow_up = record::StringField(customer, "last_follow_up_at");
   if (!follow_up.empty()) facts.last_follow_up_ns = ParseTimestamp(follow_up);
   facts.last_deal_ns = times.last_deal_ns;
@@ -344,11 +350,11 @@ Result<std::vector<record::Event>> Claim(const record::State& customer, const Ru
     return FailedPreconditionError(
         OwnedMessage("you", facts.owned_count, rules.max_owned_per_user));
   }
-  return std::vector<record::Event>{TakeFromPool(kClaimed, facts.claimer_id, rules)};
+  return std::vector<record::Event>{TakeFromPool(kClaimed, facts.claimer_id, rules, now_ns)};
 }
 
 Result<std::vector<record::Event>> Assign(const record::State& customer, const Rules& rules,
-                                          const AssignFacts& facts, std::int64_t /*now_ns*/) {
+                                          const AssignFacts& facts, std::int64_t now_ns) {
   CHRONICLE_RETURN_IF_ERROR(RequireLive(customer));
   if (facts.assignee_id.empty()) return FieldError("owner_id", "owner_id is required");
   if (!facts.assignee_active) {
@@ -362,7 +368,7 @@ Result<std::vector<record::Event>> Assign(const record::State& customer, const R
     return FailedPreconditionError(
         OwnedMessage("user " + facts.assignee_id, facts.owned_count, rules.max_owned_per_user));
   }
-  return std::vector<record::Event>{TakeFromPool(kAssigned, facts.assignee_id, rules)};
+  return std::vector<record::Event>{TakeFromPool(kAssigned, facts.assignee_id, rules, now_ns)};
 }
 
 }  // namespace chronicle::domain::pool

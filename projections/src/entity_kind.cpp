@@ -1,8 +1,10 @@
 #include "chronicle/projections/entity_kind.hpp"
 
 #include <array>
+#include <vector>
 
 #include "chronicle/domain/department.hpp"
+#include "chronicle/domain/record.hpp"
 #include "chronicle/domain/role.hpp"
 #include "chronicle/domain/user.hpp"
 
@@ -27,7 +29,7 @@ bool Flag(const Json& snapshot, std::string_view key) {
   return v != nullptr && v->is_bool() && v->as_bool();
 }
 
-const std::array<EntityKind, 3> kKinds = {{
+const std::array<EntityKind, 3> kOrgKinds = {{
     {"departments", domain::department::kStreamPrefix, "department",
      CHRONICLE_AGGREGATE_FOLD(department),
      [](const Json& s) {
@@ -48,19 +50,71 @@ const std::array<EntityKind, 3> kKinds = {{
 
 #undef CHRONICLE_AGGREGATE_FOLD
 
+// A record of a field-table entity as a snapshot: {"id", "exists",
+// "deleted", "fields"} (used for point-in-time reads and history; the
+// tables read model keeps the current state compactly).
+domain::record::State RestoreRecord(const Json& s) {
+  domain::record::State state;
+  if (s.is_null()) return state;
+  state.exists = Flag(s, "exists");
+  state.deleted = Flag(s, "deleted");
+  if (const Json* id = s.Find("id"); id != nullptr && id->is_string()) state.id = id->as_string();
+  if (const Json* f = s.Find("fields"); f != nullptr && f->is_object()) state.fields = *f;
+  return state;
+}
+
+Json SnapshotRecord(const domain::record::State& state) {
+  Json out = Json::MakeObject();
+  out.Set("id", state.id);
+  out.Set("exists", state.exists);
+  out.Set("deleted", state.deleted);
+  out.Set("fields", state.fields);
+  return out;
+}
+
+EntityKind TableKind(const domain::EntitySpec& spec) {
+  EntityKind kind;
+  kind.collection = spec.collection;
+  kind.stream_prefix = spec.stream_prefix;
+  kind.permission = spec.name;
+  kind.spec = &spec;
+  kind.fold = [&spec](const Json& snapshot, std::string_view type,
+                      const Json& payload) -> Result<Json> {
+    CHRONICLE_ASSIGN_OR_RETURN(auto event, domain::record::DecodeEvent(spec, type, payload));
+    return SnapshotRecord(domain::record::Evolve(RestoreRecord(snapshot), event));
+  };
+  kind.to_public = [&spec](const Json& s) { return domain::record::ToJson(spec, RestoreRecord(s)); };
+  kind.deleted = [](const Json& s) { return Flag(s, "deleted"); };
+  return kind;
+}
+
+const std::vector<EntityKind>& Kinds() {
+  static const std::vector<EntityKind> kinds = [] {
+    std::vector<EntityKind> all(kOrgKinds.begin(), kOrgKinds.end());
+    for (const domain::EntitySpec* spec : domain::AllEntitySpecs()) all.push_back(TableKind(*spec));
+    return all;
+  }();
+  return kinds;
+}
+
 }  // namespace
 
-std::span<const EntityKind> AllEntityKinds() { return kKinds; }
+std::span<const EntityKind> AllEntityKinds() { return Kinds(); }
 
 const EntityKind* FindKindByStream(std::string_view stream) {
-  for (const auto& kind : kKinds) {
-    if (stream.starts_with(kind.stream_prefix)) return &kind;
+  // The longest matching prefix: prefixes may share a start ("follow-up-").
+  const EntityKind* best = nullptr;
+  for (const auto& kind : Kinds()) {
+    if (!stream.starts_with(kind.stream_prefix) || stream.size() == kind.stream_prefix.size()) {
+      continue;
+    }
+    if (best == nullptr || kind.stream_prefix.size() > best->stream_prefix.size()) best = &kind;
   }
-  return nullptr;
+  return best;
 }
 
 const EntityKind* FindKindByCollection(std::string_view collection) {
-  for (const auto& kind : kKinds) {
+  for (const auto& kind : Kinds()) {
     if (kind.collection == collection) return &kind;
   }
   return nullptr;

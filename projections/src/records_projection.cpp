@@ -11,7 +11,7 @@ Status RecordsProjection::Load(std::span<const std::pair<std::string, std::strin
   records_.clear();
   for (const auto& [stream, text] : documents) {
     const EntityKind* kind = FindKindByStream(stream);
-    if (kind == nullptr) continue;
+    if (kind == nullptr || kind->spec != nullptr) continue;
     auto doc = ParseJson(text);
     if (!doc.ok()) return DataLossError("read model 'records', " + stream + ": corrupt document");
     RecordView view = ViewFromDocument(*doc);
@@ -24,16 +24,19 @@ Status RecordsProjection::Load(std::span<const std::pair<std::string, std::strin
 Status RecordsProjection::Apply(std::span<const eventstore::RecordedEvent> events,
                                 DocChanges& changes) {
   std::unique_lock lock(mu_);
+  bool changed = false;
   for (const auto& event : events) {
     const EntityKind* kind = FindKindByStream(event.stream);
-    if (kind == nullptr) continue;
+    if (kind == nullptr || kind->spec != nullptr) continue;  // kept by the tables model
     auto& by_id = records_[std::string(kind->collection)];
     std::string id(RecordIdOfStream(*kind, event.stream));
     RecordView& view = by_id[id];
     CHRONICLE_RETURN_IF_ERROR(ApplyToView(*kind, event, view));
     changes.Put(event.stream, ViewToDocument(view).Dump());
+    changed = true;
   }
-  generation_.fetch_add(1, std::memory_order_release);
+  // Principal caches key on the generation: only organisation changes bump it.
+  if (changed) generation_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

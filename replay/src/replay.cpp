@@ -9,7 +9,6 @@
 #include "chronicle/json/parse.hpp"
 #include "chronicle/projections/catalog.hpp"
 #include "chronicle/projections/data_dir.hpp"
-#include "chronicle/projections/history_projection.hpp"
 #include "chronicle/projections/projection_runtime.hpp"
 #include "chronicle/projections/record_view.hpp"
 #include "chronicle/projections/records_projection.hpp"

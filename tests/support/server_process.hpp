@@ -25,8 +25,11 @@ inline constexpr const char* kAdminPassword = "Admin#2026-test";
 // read from its "listening on 127.0.0.1:PORT" log line, as clients would.
 class ServerProcess {
  public:
-  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra = {})
-      : data_dir_(std::move(data_dir)), extra_(std::move(extra)) {
+  // `env`: extra "NAME=value" entries for the child's environment (e.g.
+  // libfaketime's LD_PRELOAD and FAKETIME to move the server's clock).
+  explicit ServerProcess(std::string data_dir, std::vector<std::string> extra = {},
+                         std::vector<std::string> env = {})
+      : data_dir_(std::move(data_dir)), extra_(std::move(extra)), env_(std::move(env)) {
     Start();
   }
   ~ServerProcess() {
@@ -66,7 +69,11 @@ class ServerProcess {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0) {
+    std::vector<char*> envp;
+    for (char** e = environ; *e != nullptr; ++e) envp.push_back(*e);
+    for (auto& e : env_) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) {
       throw std::runtime_error("spawn chronicle");
     }
     posix_spawn_file_actions_destroy(&actions);
@@ -130,6 +137,7 @@ class ServerProcess {
 
   std::string data_dir_;
   std::vector<std::string> extra_;
+  std::vector<std::string> env_;
   pid_t pid_ = -1;
   int out_ = -1;
   unsigned short port_ = 0;

@@ -25,6 +25,8 @@ struct ApplicationOptions {
   // Argon2id cost; tests lower it.
   std::uint32_t argon2_memory_kib = 19 * 1024;
   std::uint32_t argon2_time = 2;
+  // The public pool's recycle job runs at start and then this often.
+  std::chrono::seconds pool_recycle_interval{3600};
   unsigned workers = 8;  // threads for handlers (blocking storage calls, hashing)
 };
 

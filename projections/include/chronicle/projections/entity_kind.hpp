@@ -7,6 +7,7 @@
 
 #include "chronicle/base/json.hpp"
 #include "chronicle/base/result.hpp"
+#include "chronicle/domain/fields.hpp"
 
 namespace chronicle::projections {
 
@@ -24,9 +25,14 @@ struct EntityKind {
   // The data-dictionary fields of a snapshot, never internal ones (password hashes).
   std::function<Json(const Json& snapshot)> to_public;
   std::function<bool(const Json& snapshot)> deleted;
+  // Entities declared by a field table (leads, customers, ...): their
+  // current state lives in the tables read model, not in `records`.
+  const domain::EntitySpec* spec = nullptr;
 };
 
 std::span<const EntityKind> AllEntityKinds();
+// Exact: the kind whose prefix, followed by a record id, is the stream
+// ("receivable-plan-…" is never read as a "receivable-…").
 const EntityKind* FindKindByStream(std::string_view stream);
 const EntityKind* FindKindByCollection(std::string_view collection);
 
