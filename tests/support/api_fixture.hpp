@@ -15,7 +15,8 @@ namespace chronicle::testing {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(dir_.path("data").string());
+    server_ =
+        std::make_unique<ServerProcess>(dir_.path("data").string(), ServerFlags(), ServerEnv());
     client_ = std::make_unique<HttpClient>(server_->port());
     admin_ = client_->Login("admin", kAdminPassword);
     ASSERT_FALSE(admin_.empty()) << server_->log();
@@ -26,6 +27,10 @@ class ApiTest : public ::testing::Test {
       role_ids_[role.Find("name")->as_string()] = role.Find("id")->as_string();
     }
   }
+
+  // Extra `chronicle serve` flags and environment of a fixture's server.
+  virtual std::vector<std::string> ServerFlags() { return {}; }
+  virtual std::vector<std::string> ServerEnv() { return {}; }
 
   static Json Obj(std::initializer_list<std::pair<const char*, Json>> members) {
     return testing::Obj(members);
