@@ -51,6 +51,7 @@ enum FieldFlag : std::uint32_t {
   kReadOnly = 1U << 5,  // set by actions or the server, never by create/patch
   kDerived = 1U << 6,   // computed by the read side (pool_due_at)
   kNoExport = 1U << 7,  // left out of exports and imports
+  kDecimal = 1U << 8,   // kNumber that also takes decimals (custom "number" fields)
   kFilterSort = kFilter | kSort,
 };
 
@@ -87,7 +88,10 @@ const EntitySpec* FindEntityByName(std::string_view name);
 // Exact match of "customer-<id>" to its entity (never a prefix of another kind's prefix).
 const EntitySpec* FindEntityByStream(std::string_view stream);
 
-// A custom field definition (自定义字段) as a FieldSpec with owned storage.
+// A custom field definition (自定义字段) as the API stores it. Types map
+// text -> kText (200), textarea -> kLongText (5000), number -> kNumber with
+// decimals (a JSON number), money, date, datetime, select -> kEnum,
+// multiselect -> kEnumSet, boolean -> kBool, user -> kUser.
 struct CustomField {
   std::string key;
   std::string label;
@@ -95,39 +99,83 @@ struct CustomField {
   std::vector<std::string> options;
   bool required = false;
   bool unique = false;
-  Json default_value;
+  Json default_value;  // null: none; a string is parsed as field text (ParseFieldText)
+};
+
+// A custom field seen as a FieldSpec (for ParseFieldText / FieldText and
+// the validators). The spec's views borrow `field`, which must outlive
+// this, and the option list this owns. Movable (a moved vector keeps its
+// buffer), not copyable.
+class CustomFieldSpec {
+ public:
+  explicit CustomFieldSpec(const CustomField& field);
+  CustomFieldSpec(const CustomFieldSpec&) = delete;
+  CustomFieldSpec& operator=(const CustomFieldSpec&) = delete;
+  CustomFieldSpec(CustomFieldSpec&&) noexcept = default;
+  CustomFieldSpec& operator=(CustomFieldSpec&&) noexcept = default;
+  ~CustomFieldSpec() = default;
+
+  [[nodiscard]] const FieldSpec& spec() const { return spec_; }
+
+ private:
+  std::vector<EnumOption> options_;
+  FieldSpec spec_;
 };
 
 // Facts a validation needs from read models, looked up by the caller so the
 // domain stays pure: whether a referenced record exists (and is live), and
-// whether a unique value is taken by another live record.
+// whether a unique value is taken by another live record. `field` is the
+// field's name ("custom.KEY" for custom fields); `normalized` is
+// FoldForCompare of the value. An empty function skips that check.
 struct FieldFacts {
   std::function<bool(std::string_view collection, std::string_view id)> exists;
   std::function<bool(std::string_view field, std::string_view normalized, std::string_view self_id)>
       taken;
 };
 
-// Validates a create body (all fields) or a merge patch against the table
-// and the entity's custom fields; returns the normalized values to store
-// (money to 2 places, times to milliseconds, custom values under "custom").
-// Errors are kInvalidArgument naming the field (custom.KEY for custom ones).
+// Validates a create body against the table and the entity's custom fields;
+// returns the normalized values to store, table order, then "custom" (money
+// to 2 places, times to UTC milliseconds, blank text dropped, custom
+// defaults applied). The common keys (id, version, created_at, updated_at,
+// created_by) are ignored; null is the same as absent.
+// Errors: kInvalidArgument without a field when `body` is not an object;
+// kInvalidArgument naming the field (custom.KEY for custom ones) for an
+// unknown, read-only, missing required or ill-typed value, or a reference
+// to a record that does not exist; kAlreadyExists naming the field when a
+// unique value is taken by another live record (self_id excepted).
 Result<Json> ValidateCreate(const EntitySpec& spec, std::span<const CustomField> custom,
                             const Json& body, const FieldFacts& facts, std::string_view self_id);
-// `current`: the record's stored fields. Returns only the fields that change.
+// Validates a JSON merge patch (RFC 7396) against `current` (the record's
+// stored fields). Returns only the fields that change (null: cleared;
+// "custom" holding only the custom keys that change). A read-only field
+// equal to its current value is ignored. Errors as ValidateCreate; a null
+// for a required field is refused.
 Result<Json> ValidatePatch(const EntitySpec& spec, std::span<const CustomField> custom,
                            const Json& current, const Json& patch, const FieldFacts& facts,
                            std::string_view self_id);
-// Parses one field value from text (an import cell, a list filter value).
+
+// Parses one field value from text (an import cell, a list filter value):
+// enum values or their Chinese labels, booleans true/false/1/0/是/否, money,
+// dates, RFC 3339 times (also "YYYY-MM-DD HH:MM:SS", read as UTC), numbers;
+// lists (enum sets, strings) separated by "、", "," or "，"; team members as
+// "USER_ID:read|write[@EXPIRES]". Blank text is null. Does not check that
+// references exist (ValidateCreate does). Errors: kInvalidArgument with a
+// message naming the expectation; no field is attached, so the caller names
+// the field (import) or the parameter (list filter).
 Result<Json> ParseFieldText(const FieldSpec& field, std::string_view text);
-// The text of a stored value for a CSV/XLSX cell (enum labels in Chinese).
+// The text of a stored value for a CSV/XLSX cell: enum labels in Chinese,
+// booleans 是/否, lists joined with "、", null as "".
 std::string FieldText(const FieldSpec& field, const Json& value);
 
-// Uniqueness key: NFKC-like width folding (full-width ASCII to half-width)
-// and ASCII lower case, trimmed: "ＡＣＭＥ " == "acme".
+// Uniqueness and search key: Unicode NFKC, case folded (utf8proc), trimmed:
+// "ＡＣＭＥ " == "acme". Invalid UTF-8 is folded as ASCII only.
 std::string FoldForCompare(std::string_view text);
 
-// Money: "12500", "12500.5", "12500.50" -> 1250050 minor units; nullopt when not money.
+// Money: "12500", "12500.5", "12500.50", "-3.10" -> minor units (1250050);
+// nullopt when not money (more than 2 decimals, exponents, separators) or
+// beyond the int64 range of minor units.
 std::optional<std::int64_t> ParseMoney(std::string_view text);
+// Minor units to "12500.50" (two places, '-' for negatives).
 std::string FormatMoney(std::int64_t minor_units);
 
 }  // namespace chronicle::domain
