@@ -76,7 +76,10 @@ class ApplicationImpl final : public Application {
     // pool_due_at follows the rules in force: read them before the tables load.
     CHRONICLE_RETURN_IF_ERROR(pool_rules_.Reload(*store_));
     tables_.SetDeriver(domain::customer::Spec().collection,
-                       [this](const domain::record::State& customer) {
+                       [this](const Json& body) {
+                         domain::record::State customer;
+                         customer.exists = true;
+                         customer.fields = body;
                          Json derived = Json::MakeObject();
                          derived.Set("pool_due_at", PoolDueAt(pool_rules_.Current(), customer));
                          return derived;

@@ -1,0 +1,127 @@
+#pragma once
+
+// The compact typed values of a table row, their sort/compare keys and
+// their document encoding. Private to the tables projection.
+//
+// Document of one record (key = stream name), little-endian varints:
+//   doc      := 'T' u8(1) varint(version) varint(position) zigzag(created_ns)
+//               zigzag(updated_ns) str(created_by) u8(deleted)
+//               varint(n) { str(field name) value }^n      -- absent fields omitted
+//               varint(m) { str(custom key) value }^m
+//   value    := u8(tag) payload
+//     tag 1 bool: u8 | 2 number, 3 money (minor units), 4 time (unix ns): zigzag
+//     | 5 symbol, 6 string: str | 7 team: varint(k) { str(user) str(access) u8(has) zigzag(ns) }^k
+//     | 8 raw: str(JSON text)
+//   str      := varint(length) bytes
+// Derived fields are not stored: they are computed again on load.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "chronicle/base/json.hpp"
+#include "chronicle/domain/fields.hpp"
+
+namespace chronicle::projections::tables {
+
+using Sym = std::uint32_t;
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// Interned strings (owner ids, enum values, references): 4 bytes per use.
+class StringPool {
+ public:
+  Sym Intern(std::string_view s);
+  [[nodiscard]] std::optional<Sym> Find(std::string_view s) const;
+  [[nodiscard]] const std::string& Get(Sym sym) const { return strings_[sym]; }
+
+ private:
+  std::unordered_map<std::string, Sym, StringHash, std::equal_to<>> ids_;
+  std::deque<std::string> strings_;
+};
+
+struct Int {
+  std::int64_t v;
+};
+struct Money {
+  std::int64_t v;
+};
+struct Time {
+  std::int64_t v;
+};
+struct SymRef {
+  Sym v;
+};
+struct TeamItem {
+  Sym user;
+  Sym access;
+  bool has_expiry;
+  std::int64_t expires_ns;
+};
+using Team = std::vector<TeamItem>;
+struct Raw {
+  std::shared_ptr<const std::pair<Json, std::string>> json;  // value and its text
+};
+
+// A stored value: typed when it renders back exactly as given, else Raw
+// (or the string itself), so rendering always equals what the events set.
+using Value = std::variant<std::monostate, bool, Int, Money, Time, SymRef, std::string, Team, Raw>;
+
+// Converts a stored JSON value of a field of `type`. With `pool` null,
+// strings are never interned (query targets under a shared lock).
+Value FromJson(domain::FieldType type, const Json& json, StringPool* pool);
+Json ToJson(const Value& value, const StringPool& pool);
+
+// The order of values: null < numbers (and times, money) < text.
+struct Key {
+  std::uint8_t tag = 0;  // 0 null, 1 number, 2 text
+  std::int64_t i = 0;
+  std::string_view s;
+  friend int Compare(const Key& a, const Key& b) {
+    if (a.tag != b.tag) return a.tag < b.tag ? -1 : 1;
+    if (a.tag == 1) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+    if (a.tag == 2) {
+      const int c = a.s.compare(b.s);
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    return 0;
+  }
+};
+Key KeyOf(domain::FieldType type, const Value& value, const StringPool& pool);
+// The text a `contains` filter searches (empty when not text).
+std::string_view TextOf(const Value& value, const StringPool& pool);
+
+// Byte encoding helpers for documents.
+void PutVarint(std::string& out, std::uint64_t v);
+void PutString(std::string& out, std::string_view s);
+void PutValue(std::string& out, const Value& value, const StringPool& pool);
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool Varint(std::uint64_t& v);
+  bool Signed(std::int64_t& v);
+  bool String(std::string_view& s);
+  bool Byte(std::uint8_t& b);
+  bool ReadValue(Value& value, StringPool& pool);
+  [[nodiscard]] bool done() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+};
+
+// UTF-8 code points of `s` (invalid bytes read as themselves).
+std::vector<char32_t> CodePoints(std::string_view s);
+
+}  // namespace chronicle::projections::tables

@@ -1,0 +1,1190 @@
+#include "chronicle/projections/tables_projection.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+#include <queue>
+#include <roaring/roaring.hh>
+#include <unordered_map>
+
+#include "chronicle/base/hex.hpp"
+#include "chronicle/base/time.hpp"
+#include "chronicle/domain/record.hpp"
+#include "chronicle/json/parse.hpp"
+#include "table_values.hpp"
+
+namespace chronicle::projections {
+
+using domain::FieldType;
+using tables::Key;
+using tables::Sym;
+using tables::Value;
+using Column = TableQuery::Column;
+using Op = TableQuery::Op;
+
+namespace {
+
+// Bigram of folded code points: the unit of the q= index.
+std::uint64_t Gram(char32_t a, char32_t b) { return (static_cast<std::uint64_t>(a) << 32) | b; }
+
+constexpr std::string_view kIgnoredParams[] = {
+    "scope",          "min_position", "format", "ids",  "as_of",
+    "as_of_position", "limit",        "cursor", "sort", "q"};
+
+struct Row {
+  std::string id;
+  std::uint64_t version = 0;
+  std::uint64_t position = 0;
+  std::int64_t created_ns = 0;
+  std::int64_t updated_ns = 0;
+  Sym created_by = 0;
+  bool has_created_by = false;
+  bool deleted = false;
+  std::vector<Value> values;                  // by field index
+  std::vector<std::pair<Sym, Value>> custom;  // in insertion order
+  std::string search;                         // folded kSearch fields, '\n' between
+};
+
+}  // namespace
+
+struct TablesProjection::Table {
+  explicit Table(const domain::EntitySpec& s) : spec(&s) {
+    sym_index.resize(s.fields.size());
+    unique.resize(s.fields.size());
+    for (std::size_t i = 0; i < s.fields.size(); ++i) {
+      if (s.fields[i].name == "owner_id") owner_field = static_cast<int>(i);
+      if (s.fields[i].type == FieldType::kTeam) team_field = static_cast<int>(i);
+    }
+  }
+
+  const domain::EntitySpec* spec;
+  tables::StringPool pool;
+  std::vector<Row> rows;
+  std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
+  Roaring live;                                             // rows not deleted
+  Roaring unowned;                                          // live rows without an owner
+  std::vector<std::unordered_map<Sym, Roaring>> sym_index;  // kEnum/kUser/kRef fields
+  std::unordered_map<Sym, Roaring> members;                 // team user -> rows
+  std::unordered_map<std::uint64_t, Roaring> grams;         // q= index
+  std::vector<std::unordered_map<std::string, std::vector<std::uint32_t>>> unique;  // kUnique
+  int owner_field = -1;
+  int team_field = -1;
+  Deriver deriver;
+
+  [[nodiscard]] std::string_view Owner(const Row& row) const {
+    if (owner_field < 0) return {};
+    return tables::TextOf(row.values[owner_field], pool);
+  }
+
+  [[nodiscard]] std::string SearchText(const Row& row) const {
+    std::string out;
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+      if (!spec->fields[i].Has(domain::kSearch)) continue;
+      const std::string_view text = tables::TextOf(row.values[i], pool);
+      if (text.empty()) continue;
+      if (!out.empty()) out.push_back('\n');
+      out += domain::FoldForCompare(text);
+    }
+    return out;
+  }
+
+  void IndexGrams(std::uint32_t r, std::string_view text, bool add) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      const auto cps = tables::CodePoints(text.substr(start, end - start));
+      for (std::size_t k = 1; k < cps.size(); ++k) {
+        if (add) {
+          grams[Gram(cps[k - 1], cps[k])].add(r);
+        } else if (auto it = grams.find(Gram(cps[k - 1], cps[k])); it != grams.end()) {
+          it->second.remove(r);
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  // Adds (or removes) row r to every index its current values place it in.
+  void Index(std::uint32_t r, bool add) {
+    Row& row = rows[r];
+    const bool is_live = !row.deleted;
+    auto put = [&](Roaring& bitmap) { add ? bitmap.add(r) : bitmap.remove(r); };
+    if (is_live) put(live);
+    if (is_live && Owner(row).empty()) put(unowned);
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+      const Value& v = row.values[i];
+      if (const auto* sym = std::get_if<tables::SymRef>(&v)) put(sym_index[i][sym->v]);
+      if (spec->fields[i].Has(domain::kUnique) && is_live) {
+        const std::string_view text = tables::TextOf(v, pool);
+        if (text.empty()) continue;
+        auto& ids = unique[i][domain::FoldForCompare(text)];
+        if (add) {
+          ids.push_back(r);
+        } else {
+          std::erase(ids, r);
+        }
+      }
+    }
+    if (team_field >= 0) {
+      if (const auto* team = std::get_if<tables::Team>(&row.values[team_field])) {
+        for (const auto& item : *team) put(members[item.user]);
+      }
+    }
+  }
+
+  void Derive(Row& row) {
+    if (!deriver) return;
+    bool any = false;
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+      if (spec->fields[i].Has(domain::kDerived)) {
+        row.values[i] = std::monostate{};
+        any = true;
+      }
+    }
+    if (!any) return;
+    const Json derived = deriver(Render(row));
+    if (!derived.is_object()) return;
+    for (const auto& [name, value] : derived.as_object()) {
+      const domain::FieldSpec* field = spec->Find(name);
+      if (field == nullptr || !field->Has(domain::kDerived)) continue;
+      row.values[field - spec->fields.data()] = tables::FromJson(field->type, value, &pool);
+    }
+  }
+
+  [[nodiscard]] Json Render(const Row& row) const {
+    Json out = Json::MakeObject();
+    auto& o = out.as_object();
+    o.reserve(spec->fields.size() + 7);
+    o.emplace_back("id", row.id);
+    o.emplace_back("version", static_cast<std::int64_t>(row.version));
+    o.emplace_back("created_at", FormatTimestamp(row.created_ns));
+    o.emplace_back("updated_at", FormatTimestamp(row.updated_ns));
+    o.emplace_back("created_by", row.has_created_by ? Json(pool.Get(row.created_by)) : Json());
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+        const domain::FieldSpec& field = spec->fields[i];
+        if (field.Has(domain::kDerived) != (pass == 1)) continue;
+        const Value& v = row.values[i];
+        if (v.index() == 0 && field.type == FieldType::kTeam) {
+          o.emplace_back(std::string(field.name), Json::MakeArray());
+        } else if (v.index() == 0 && field.type == FieldType::kBool) {
+          o.emplace_back(std::string(field.name), false);
+        } else {
+          o.emplace_back(std::string(field.name), tables::ToJson(v, pool));
+        }
+      }
+    }
+    if (spec->custom_fields) {
+      Json custom = Json::MakeObject();
+      for (const auto& [key, value] : row.custom) {
+        custom.as_object().emplace_back(pool.Get(key), tables::ToJson(value, pool));
+      }
+      o.emplace_back("custom", std::move(custom));
+    }
+    return out;
+  }
+
+  [[nodiscard]] std::string Encode(const Row& row) const {
+    std::string out = "T";
+    out.push_back(1);
+    tables::PutVarint(out, row.version);
+    tables::PutVarint(out, row.position);
+    tables::PutVarint(out, static_cast<std::uint64_t>(row.created_ns));
+    tables::PutVarint(out, static_cast<std::uint64_t>(row.updated_ns));
+    tables::PutString(out, row.has_created_by ? pool.Get(row.created_by) : std::string_view());
+    out.push_back(row.deleted ? 1 : 0);
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < row.values.size(); ++i) {
+      n += row.values[i].index() != 0 && !spec->fields[i].Has(domain::kDerived) ? 1 : 0;
+    }
+    tables::PutVarint(out, n);
+    for (std::size_t i = 0; i < row.values.size(); ++i) {
+      if (row.values[i].index() == 0 || spec->fields[i].Has(domain::kDerived)) continue;
+      tables::PutString(out, spec->fields[i].name);
+      tables::PutValue(out, row.values[i], pool);
+    }
+    tables::PutVarint(out, row.custom.size());
+    for (const auto& [key, value] : row.custom) {
+      tables::PutString(out, pool.Get(key));
+      tables::PutValue(out, value, pool);
+    }
+    return out;
+  }
+
+  bool Decode(std::string_view id, std::string_view doc) {
+    if (doc.size() < 2 || doc[0] != 'T' || doc[1] != 1) return false;
+    tables::Reader in(doc.substr(2));
+    Row row;
+    row.id = std::string(id);
+    row.values.resize(spec->fields.size());
+    std::uint64_t created = 0;
+    std::uint64_t updated = 0;
+    std::string_view created_by;
+    std::uint8_t deleted = 0;
+    std::uint64_t n = 0;
+    if (!in.Varint(row.version) || !in.Varint(row.position) || !in.Varint(created) ||
+        !in.Varint(updated) || !in.String(created_by) || !in.Byte(deleted) || !in.Varint(n)) {
+      return false;
+    }
+    row.created_ns = static_cast<std::int64_t>(created);
+    row.updated_ns = static_cast<std::int64_t>(updated);
+    row.has_created_by = !created_by.empty();
+    if (row.has_created_by) row.created_by = pool.Intern(created_by);
+    row.deleted = deleted != 0;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      std::string_view name;
+      Value value;
+      if (!in.String(name) || !in.ReadValue(value, pool)) return false;
+      if (const domain::FieldSpec* field = spec->Find(name)) {
+        row.values[field - spec->fields.data()] = std::move(value);
+      }
+    }
+    if (!in.Varint(n)) return false;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      std::string_view key;
+      Value value;
+      if (!in.String(key) || !in.ReadValue(value, pool)) return false;
+      row.custom.emplace_back(pool.Intern(key), std::move(value));
+    }
+    if (!in.done()) return false;
+    const auto r = static_cast<std::uint32_t>(rows.size());
+    by_id.emplace(row.id, r);
+    rows.push_back(std::move(row));
+    Derive(rows[r]);
+    rows[r].search = SearchText(rows[r]);
+    IndexGrams(r, rows[r].search, true);
+    Index(r, true);
+    return true;
+  }
+
+  void Merge(Row& row, const Json& set) {
+    if (!set.is_object()) return;
+    for (const auto& [key, value] : set.as_object()) {
+      if (key == "custom") {
+        if (!value.is_object()) {
+          row.custom.clear();
+          continue;
+        }
+        for (const auto& [k, v] : value.as_object()) {
+          const Sym sym = pool.Intern(k);
+          auto it = std::find_if(row.custom.begin(), row.custom.end(),
+                                 [&](const auto& e) { return e.first == sym; });
+          if (v.is_null()) {
+            if (it != row.custom.end()) row.custom.erase(it);
+          } else if (it != row.custom.end()) {
+            it->second = tables::FromJson(FieldType::kText, v, nullptr);
+          } else {
+            row.custom.emplace_back(sym, tables::FromJson(FieldType::kText, v, nullptr));
+          }
+        }
+        continue;
+      }
+      const domain::FieldSpec* field = spec->Find(key);
+      if (field == nullptr || field->Has(domain::kDerived)) continue;
+      row.values[field - spec->fields.data()] = tables::FromJson(field->type, value, &pool);
+    }
+  }
+
+  // Folds one event of record `id` (record::Evolve's semantics). Returns the
+  // row touched, or nullopt when the event was skipped.
+  std::optional<std::uint32_t> Fold(std::string_view id, const domain::record::Event& event,
+                                    const eventstore::RecordedEvent& recorded) {
+    auto it = by_id.find(id);
+    std::uint32_t r = 0;
+    if (event.action == domain::record::kCreated) {
+      if (it == by_id.end()) {
+        r = static_cast<std::uint32_t>(rows.size());
+        rows.emplace_back();
+        rows[r].id = std::string(id);
+        by_id.emplace(std::string(id), r);
+      } else {
+        r = it->second;
+        Index(r, false);
+      }
+      Row& row = rows[r];
+      row.values.assign(spec->fields.size(), Value{});
+      row.custom.clear();
+      row.deleted = false;
+      row.created_ns = recorded.recorded_at_ns;
+      row.has_created_by = !recorded.metadata.actor.empty();
+      if (row.has_created_by) row.created_by = pool.Intern(recorded.metadata.actor);
+    } else {
+      if (it == by_id.end()) {
+        spdlog::warn("tables: {} at position {} for a record never created; skipped", recorded.type,
+                     recorded.position);
+        return std::nullopt;
+      }
+      r = it->second;
+      Index(r, false);
+      if (event.action == domain::record::kDeleted) rows[r].deleted = true;
+      if (event.action == domain::record::kRestored) rows[r].deleted = false;
+    }
+    Row& row = rows[r];
+    Merge(row, event.set);
+    row.version = recorded.version;
+    row.position = recorded.position;
+    row.updated_ns = recorded.recorded_at_ns;
+    Derive(row);
+    std::string search = SearchText(row);
+    if (search != row.search) {
+      IndexGrams(r, row.search, false);
+      IndexGrams(r, search, true);
+      row.search = std::move(search);
+    }
+    Index(r, true);
+    return r;
+  }
+
+  // ---- Queries ---------------------------------------------------------------
+  struct BoundColumn {
+    const Column* column;
+    std::optional<Sym> custom_key;
+  };
+
+  [[nodiscard]] BoundColumn Bind(const Column& column) const {
+    BoundColumn bound{&column, std::nullopt};
+    if (column.kind == Column::Kind::kCustom) bound.custom_key = pool.Find(column.key);
+    return bound;
+  }
+
+  // The row's value of a column (nullptr: null).
+  [[nodiscard]] const Value* ValueOf(const Row& row, const BoundColumn& c) const {
+    if (c.column->kind == Column::Kind::kField) return &row.values[c.column->field];
+    if (!c.custom_key) return nullptr;
+    for (const auto& [key, value] : row.custom) {
+      if (key == *c.custom_key) return &value;
+    }
+    return nullptr;
+  }
+
+  [[nodiscard]] Key KeyOf(const Row& row, const BoundColumn& c) const {
+    Key key;
+    switch (c.column->kind) {
+      case Column::Kind::kCreatedAt:
+        key.tag = 1;
+        key.i = row.created_ns;
+        return key;
+      case Column::Kind::kUpdatedAt:
+        key.tag = 1;
+        key.i = row.updated_ns;
+        return key;
+      case Column::Kind::kCreatedBy:
+        if (row.has_created_by) {
+          key.tag = 2;
+          key.s = pool.Get(row.created_by);
+        }
+        return key;
+      case Column::Kind::kId:
+        key.tag = 2;
+        key.s = row.id;
+        return key;
+      default: {
+        const Value* v = ValueOf(row, c);
+        return v == nullptr ? key : tables::KeyOf(c.column->type, *v, pool);
+      }
+    }
+  }
+
+  [[nodiscard]] Roaring Candidates(const Visibility& vis) const {
+    if (!spec->owned) return live;
+    if (vis.owner == Visibility::Owner::kUnowned) return unowned;
+    Roaring owned = live;
+    owned -= unowned;
+    if (vis.all) return owned;
+    Roaring out;
+    if (owner_field >= 0) {
+      for (const std::string& owner : vis.owners) {
+        const auto sym = pool.Find(owner);
+        if (!sym) continue;
+        const auto& index = sym_index[owner_field];
+        if (auto it = index.find(*sym); it != index.end()) out |= it->second;
+      }
+      out &= owned;
+    }
+    if (!vis.member.empty() && team_field >= 0) {
+      const auto sym = pool.Find(vis.member);
+      auto it = sym ? members.find(*sym) : members.end();
+      if (it != members.end()) {
+        Roaring extra = it->second;
+        extra &= owned;
+        extra -= out;
+        for (const std::uint32_t r : extra) {
+          const auto* team = std::get_if<tables::Team>(&rows[r].values[team_field]);
+          if (team == nullptr) continue;
+          for (const auto& item : *team) {
+            if (item.user == *sym && (!item.has_expiry || item.expires_ns > vis.now_ns)) {
+              out.add(r);
+              break;
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+};
+
+namespace {
+
+using Table = TablesProjection::Table;
+
+struct Compiled {
+  struct Filter {
+    const TableQuery::Filter* filter;
+    Table::BoundColumn column;
+    std::vector<Value> values;
+    std::vector<Key> keys;
+  };
+  std::vector<Filter> filters;
+  std::vector<Table::BoundColumn> sort;
+  std::vector<bool> descending;
+  std::optional<std::vector<Value>> after_values;
+  std::vector<Key> after_keys;
+  std::string after_id;
+  std::vector<char32_t> search;
+};
+
+Compiled Compile(const Table& t, const TableQuery& query) {
+  Compiled c;
+  for (const auto& filter : query.filters()) {
+    Compiled::Filter f{&filter, t.Bind(filter.column), {}, {}};
+    if (filter.op != Op::kContains) {
+      for (const Json& v : filter.values)
+        f.values.push_back(tables::FromJson(FieldType::kText, v, nullptr));
+      for (const Value& v : f.values)
+        f.keys.push_back(tables::KeyOf(filter.column.type, v, t.pool));
+    }
+    c.filters.push_back(std::move(f));
+  }
+  for (const auto& s : query.sort()) {
+    c.sort.push_back(t.Bind(s.column));
+    c.descending.push_back(s.descending);
+  }
+  if (query.after()) {
+    c.after_values.emplace();
+    for (const Json& v : query.after()->first) {
+      c.after_values->push_back(tables::FromJson(FieldType::kText, v, nullptr));
+    }
+    for (std::size_t i = 0; i < c.after_values->size(); ++i) {
+      c.after_keys.push_back(
+          tables::KeyOf(query.sort()[i].column.type, (*c.after_values)[i], t.pool));
+    }
+    c.after_id = query.after()->second;
+  }
+  c.search = tables::CodePoints(query.search());
+  return c;
+}
+
+bool Matches(const Table& t, const Row& row, const Compiled::Filter& f) {
+  const auto op = f.filter->op;
+  if (op == Op::kContains) {
+    const Value* v = t.ValueOf(row, f.column);
+    std::string_view text;
+    if (f.column.column->kind == Column::Kind::kCreatedBy && row.has_created_by) {
+      text = t.pool.Get(row.created_by);
+    } else if (v != nullptr) {
+      text = tables::TextOf(*v, t.pool);
+    }
+    if (text.empty()) return f.filter->values[0].as_string().empty();
+    return domain::FoldForCompare(text).find(f.filter->values[0].as_string()) != std::string::npos;
+  }
+  // A set of values (multiselect, labels) equals a value it contains.
+  if (op == Op::kEq || op == Op::kNe || op == Op::kIn) {
+    const Value* v = t.ValueOf(row, f.column);
+    if (v != nullptr) {
+      if (const auto* raw = std::get_if<tables::Raw>(v); raw && raw->json->first.is_array()) {
+        bool hit = false;
+        for (const Json& element : raw->json->first.as_array()) {
+          for (const Json& target : f.filter->values) hit = hit || element == target;
+        }
+        return op == Op::kNe ? !hit : hit;
+      }
+    }
+  }
+  const Key key = t.KeyOf(row, f.column);
+  switch (op) {
+    case Op::kEq:
+      return Compare(key, f.keys[0]) == 0;
+    case Op::kNe:
+      return Compare(key, f.keys[0]) != 0;
+    case Op::kIn:
+      return std::any_of(f.keys.begin(), f.keys.end(),
+                         [&](const Key& k) { return Compare(key, k) == 0; });
+    case Op::kGt:
+      return key.tag != 0 && Compare(key, f.keys[0]) > 0;
+    case Op::kGte:
+      return key.tag != 0 && Compare(key, f.keys[0]) >= 0;
+    case Op::kLt:
+      return key.tag != 0 && Compare(key, f.keys[0]) < 0;
+    case Op::kLte:
+      return key.tag != 0 && Compare(key, f.keys[0]) <= 0;
+    default:
+      return false;
+  }
+}
+
+// < 0 when row a comes before row b in the query's order.
+int CompareRows(const Table& t, const Compiled& c, const Row& a, const Row& b) {
+  for (std::size_t i = 0; i < c.sort.size(); ++i) {
+    int cmp = Compare(t.KeyOf(a, c.sort[i]), t.KeyOf(b, c.sort[i]));
+    if (c.descending[i]) cmp = -cmp;
+    if (cmp != 0) return cmp;
+  }
+  return b.id.compare(a.id);  // ties: newest id first
+}
+
+int CompareToCursor(const Table& t, const Compiled& c, const Row& a) {
+  for (std::size_t i = 0; i < c.sort.size(); ++i) {
+    int cmp = Compare(t.KeyOf(a, c.sort[i]), c.after_keys[i]);
+    if (c.descending[i]) cmp = -cmp;
+    if (cmp != 0) return cmp;
+  }
+  return std::string_view(c.after_id).compare(a.id);
+}
+
+// Calls `visit(row index)` for every match of the query within `vis`.
+template <typename Visit>
+void ForEachMatch(const Table& t, const Compiled& c, const Visibility& vis, Visit&& visit) {
+  Roaring candidates = t.Candidates(vis);
+  if (c.search.size() >= 2) {
+    for (std::size_t k = 1; k < c.search.size() && !candidates.isEmpty(); ++k) {
+      auto it = t.grams.find(Gram(c.search[k - 1], c.search[k]));
+      if (it == t.grams.end()) return;
+      candidates &= it->second;
+    }
+  }
+  for (const auto& f : c.filters) {
+    if (f.filter->op != Op::kEq && f.filter->op != Op::kIn) continue;
+    if (f.column.column->kind != Column::Kind::kField) continue;
+    const auto& index = t.sym_index[f.column.column->field];
+    const auto type = f.column.column->type;
+    if (type != FieldType::kEnum && type != FieldType::kUser && type != FieldType::kRef) continue;
+    Roaring any;
+    for (const Json& v : f.filter->values) {
+      if (!v.is_string()) continue;
+      const auto sym = t.pool.Find(v.as_string());
+      if (!sym) continue;
+      if (auto it = index.find(*sym); it != index.end()) any |= it->second;
+    }
+    candidates &= any;
+  }
+  std::string needle;
+  if (!c.search.empty()) {
+    for (char32_t cp : c.search) {
+      // Re-encode: the folded q as UTF-8 (CodePoints decoded it for the grams).
+      if (cp < 0x80) {
+        needle.push_back(static_cast<char>(cp));
+      } else if (cp < 0x800) {
+        needle.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+      } else if (cp < 0x10000) {
+        needle.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+        needle.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+      } else {
+        needle.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+        needle.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+        needle.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+      }
+    }
+  }
+  for (const std::uint32_t r : candidates) {
+    const Row& row = t.rows[r];
+    if (!needle.empty() && row.search.find(needle) == std::string::npos) continue;
+    bool ok = true;
+    for (const auto& f : c.filters) {
+      if (!Matches(t, row, f)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) visit(r);
+  }
+}
+
+std::vector<Json> SortValues(const Table& t, const Compiled& c, const Row& row) {
+  std::vector<Json> out;
+  for (const auto& column : c.sort) {
+    switch (column.column->kind) {
+      case Column::Kind::kCreatedAt:
+        out.emplace_back(FormatTimestamp(row.created_ns));
+        break;
+      case Column::Kind::kUpdatedAt:
+        out.emplace_back(FormatTimestamp(row.updated_ns));
+        break;
+      case Column::Kind::kCreatedBy:
+        out.push_back(row.has_created_by ? Json(t.pool.Get(row.created_by)) : Json());
+        break;
+      case Column::Kind::kId:
+        out.emplace_back(row.id);
+        break;
+      default: {
+        const Value* v = t.ValueOf(row, column);
+        out.push_back(v == nullptr ? Json() : tables::ToJson(*v, t.pool));
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<FieldType> CustomType(std::string_view name) {
+  for (auto type : {FieldType::kText, FieldType::kLongText, FieldType::kNumber, FieldType::kMoney,
+                    FieldType::kDate, FieldType::kDateTime, FieldType::kEnum, FieldType::kEnumSet,
+                    FieldType::kBool, FieldType::kUser}) {
+    if (domain::FieldTypeName(type) == name) return type;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// ---- TableQuery ----------------------------------------------------------------
+
+namespace {
+
+Status ParamError(const std::string& parameter, std::string message) {
+  return InvalidArgumentError(std::move(message)).WithParameter(parameter);
+}
+
+Result<Column> ResolveColumn(const domain::EntitySpec& spec,
+                             std::span<const domain::CustomField> custom, std::string_view name,
+                             bool for_sort, const std::string& parameter) {
+  Column column;
+  if (name.starts_with("custom.") && spec.custom_fields) {
+    const std::string_view key = name.substr(7);
+    for (const auto& field : custom) {
+      if (field.key != key) continue;
+      if (for_sort && field.type == FieldType::kEnumSet) break;
+      column.kind = Column::Kind::kCustom;
+      column.key = field.key;
+      column.type = field.type;
+      column.options = field.options;
+      return column;
+    }
+    return ParamError(parameter, "unknown or unsortable custom field " + std::string(key));
+  }
+  if (name == "created_at" || name == "updated_at") {
+    column.kind = name == "created_at" ? Column::Kind::kCreatedAt : Column::Kind::kUpdatedAt;
+    column.type = FieldType::kDateTime;
+    return column;
+  }
+  if (name == "created_by" && !for_sort) {
+    column.kind = Column::Kind::kCreatedBy;
+    column.type = FieldType::kUser;
+    return column;
+  }
+  const domain::FieldSpec* field = spec.Find(name);
+  const bool allowed =
+      field != nullptr &&
+      (field->Has(for_sort ? domain::kSort : domain::kFilter) || (!for_sort && name == "owner_id"));
+  if (!allowed) {
+    return ParamError(parameter, std::string(for_sort ? "cannot sort by " : "cannot filter by ") +
+                                     std::string(name));
+  }
+  column.kind = Column::Kind::kField;
+  column.field = static_cast<std::size_t>(field - spec.fields.data());
+  column.type = field->type;
+  for (const auto& option : field->options) column.options.emplace_back(option.value);
+  return column;
+}
+
+// Parses one filter value with the field's type; the normalized JSON value.
+Result<Json> ParseValue(const Column& column, std::string_view text, const std::string& parameter) {
+  domain::FieldSpec spec;
+  spec.type = column.type;
+  auto parsed = domain::ParseFieldText(spec, text);
+  if (!parsed.ok()) return ParamError(parameter, parsed.status().message());
+  Json v = std::move(parsed).value();
+  auto bad = [&] {
+    return ParamError(parameter, "not a valid " + std::string(domain::FieldTypeName(column.type)) +
+                                     ": " + std::string(text));
+  };
+  switch (column.type) {
+    case FieldType::kNumber: {
+      if (v.is_int()) return v;
+      if (!v.is_string()) return bad();
+      std::int64_t n = 0;
+      const std::string& s = v.as_string();
+      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return bad();
+      return Json(n);
+    }
+    case FieldType::kMoney:
+      if (!v.is_string() || !domain::ParseMoney(v.as_string())) return bad();
+      return v;
+    case FieldType::kDateTime: {
+      const auto ns = v.is_string() ? ParseTimestamp(v.as_string()) : std::nullopt;
+      if (!ns) return bad();
+      return Json(FormatTimestamp(*ns));
+    }
+    case FieldType::kDate: {
+      if (!v.is_string()) return bad();
+      const std::string& s = v.as_string();
+      const bool shape = s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+                         std::all_of(s.begin(), s.end(),
+                                     [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
+      if (!shape) return bad();
+      return v;
+    }
+    case FieldType::kEnum:
+    case FieldType::kEnumSet:
+      if (!v.is_string()) return bad();
+      if (!column.options.empty() && std::find(column.options.begin(), column.options.end(),
+                                               v.as_string()) == column.options.end()) {
+        return bad();
+      }
+      return v;
+    case FieldType::kBool:
+      if (v.is_bool()) return v;
+      if (v.is_string() && (v.as_string() == "true" || v.as_string() == "1")) return Json(true);
+      if (v.is_string() && (v.as_string() == "false" || v.as_string() == "0")) return Json(false);
+      return bad();
+    default:
+      if (!v.is_string()) return Json(v.Dump());
+      return v;
+  }
+}
+
+}  // namespace
+
+Result<TableQuery> TableQuery::Parse(const domain::EntitySpec& spec,
+                                     std::span<const domain::CustomField> custom,
+                                     const QueryParams& params) {
+  TableQuery query;
+  if (auto it = params.find("limit"); it != params.end()) {
+    std::size_t n = 0;
+    const std::string& s = it->second;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (ec != std::errc() || end != s.data() + s.size() || n < 1 || n > kMaxLimit) {
+      return ParamError("limit", "limit must be an integer from 1 to 500");
+    }
+    query.limit_ = n;
+  }
+  if (auto it = params.find("sort"); it != params.end() && !it->second.empty()) {
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      SortKey key;
+      if (item.starts_with('-')) {
+        key.descending = true;
+        item.remove_prefix(1);
+      } else if (item.starts_with('+')) {
+        item.remove_prefix(1);
+      }
+      CHRONICLE_ASSIGN_OR_RETURN(key.column, ResolveColumn(spec, custom, item, true, "sort"));
+      if (!query.sort_text_.empty()) query.sort_text_.push_back(',');
+      query.sort_text_ += (key.descending ? "-" : "") + std::string(item);
+      query.sort_.push_back(std::move(key));
+    }
+  }
+  if (auto it = params.find("q"); it != params.end())
+    query.search_ = domain::FoldForCompare(it->second);
+  for (const auto& [param, text] : params) {
+    if (std::find(std::begin(kIgnoredParams), std::end(kIgnoredParams), param) !=
+        std::end(kIgnoredParams)) {
+      continue;
+    }
+    std::string_view name = param;
+    std::string_view op_name = "eq";
+    const std::size_t from = name.starts_with("custom.") ? 7 : 0;
+    if (const auto dot = name.find('.', from); dot != std::string_view::npos) {
+      op_name = name.substr(dot + 1);
+      name = name.substr(0, dot);
+    }
+    Filter filter;
+    filter.parameter = param;
+    static constexpr std::pair<std::string_view, Op> kOps[] = {
+        {"eq", Op::kEq}, {"ne", Op::kNe},   {"gt", Op::kGt}, {"gte", Op::kGte},
+        {"lt", Op::kLt}, {"lte", Op::kLte}, {"in", Op::kIn}, {"contains", Op::kContains}};
+    const auto* op = std::find_if(std::begin(kOps), std::end(kOps),
+                                  [&](const auto& o) { return o.first == op_name; });
+    if (op == std::end(kOps)) return ParamError(param, "unknown operator " + std::string(op_name));
+    filter.op = op->second;
+    CHRONICLE_ASSIGN_OR_RETURN(filter.column, ResolveColumn(spec, custom, name, false, param));
+    if (filter.op == Op::kContains) {
+      filter.values.emplace_back(domain::FoldForCompare(text));
+    } else if (filter.op == Op::kIn) {
+      std::string_view rest = text;
+      while (true) {
+        const auto comma = rest.find(',');
+        CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(filter.column, rest.substr(0, comma), param));
+        filter.values.push_back(std::move(v));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    } else {
+      CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(filter.column, text, param));
+      filter.values.push_back(std::move(v));
+    }
+    query.filters_.push_back(std::move(filter));
+  }
+  if (auto it = params.find("cursor"); it != params.end()) {
+    auto bad = [] { return ParamError("cursor", "malformed cursor"); };
+    const auto text = HexDecode(it->second);
+    if (!text) return bad();
+    auto json = ParseJson(*text);
+    if (!json.ok() || !json->is_array() || json->as_array().size() != 3) return bad();
+    const auto& a = json->as_array();
+    if (!a[0].is_string() || a[0].as_string() != query.sort_text_ || !a[1].is_array() ||
+        a[1].as_array().size() != query.sort_.size() || !a[2].is_string()) {
+      return bad();
+    }
+    query.after_.emplace(a[1].as_array(), a[2].as_string());
+  }
+  return query;
+}
+
+std::string TableQuery::MakeCursor(const std::vector<Json>& values, std::string_view id) const {
+  Json cursor = Json::MakeArray();
+  cursor.Push(sort_text_);
+  Json v = Json::MakeArray();
+  for (const Json& value : values) v.Push(value);
+  cursor.Push(std::move(v));
+  cursor.Push(std::string(id));
+  const std::string text = cursor.Dump();
+  return HexEncode({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+// ---- TablesProjection -----------------------------------------------------------
+
+TablesProjection::TablesProjection() {
+  for (const domain::EntitySpec* spec : domain::AllEntitySpecs()) {
+    tables_.push_back(std::make_unique<Table>(*spec));
+  }
+}
+
+TablesProjection::~TablesProjection() = default;
+
+TablesProjection::Table* TablesProjection::TableOf(const domain::EntitySpec& spec) const {
+  for (const auto& table : tables_) {
+    if (table->spec == &spec || table->spec->name == spec.name) return table.get();
+  }
+  return nullptr;
+}
+
+Status TablesProjection::Load(std::span<const std::pair<std::string, std::string>> documents) {
+  std::unique_lock lock(mu_);
+  for (auto& table : tables_) {
+    Deriver deriver = std::move(table->deriver);
+    table = std::make_unique<Table>(*table->spec);
+    table->deriver = std::move(deriver);
+  }
+  for (const auto& [key, doc] : documents) {
+    const domain::EntitySpec* spec = domain::FindEntityByStream(key);
+    Table* table = spec == nullptr ? nullptr : TableOf(*spec);
+    if (table == nullptr) continue;
+    if (!table->Decode(std::string_view(key).substr(spec->stream_prefix.size()), doc)) {
+      return DataLossError("read model 'tables': corrupt document " + key);
+    }
+  }
+  return Status::Ok();
+}
+
+Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events,
+                               DocChanges& changes) {
+  struct Decoded {
+    Table* table;
+    std::string_view id;
+    domain::record::Event event;
+    const eventstore::RecordedEvent* recorded;
+  };
+  std::vector<Decoded> decoded;
+  decoded.reserve(events.size());
+  for (const auto& e : events) {
+    const domain::EntitySpec* spec = domain::FindEntityByStream(e.stream);
+    if (spec == nullptr) continue;
+    auto payload = ParseJson(e.payload);
+    if (!payload.ok()) {
+      spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
+                    payload.status().message());
+      continue;
+    }
+    auto event = domain::record::DecodeEvent(*spec, e.type, *payload);
+    if (!event.ok()) {
+      spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
+                    event.status().message());
+      continue;
+    }
+    decoded.push_back({TableOf(*spec),
+                       std::string_view(e.stream).substr(spec->stream_prefix.size()),
+                       std::move(event).value(), &e});
+  }
+  std::unique_lock lock(mu_);
+  std::vector<std::pair<Table*, std::uint32_t>> touched;
+  for (const auto& d : decoded) {
+    if (auto r = d.table->Fold(d.id, d.event, *d.recorded)) touched.emplace_back(d.table, *r);
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (const auto& [table, r] : touched) {
+    changes.Put(std::string(table->spec->stream_prefix) + table->rows[r].id,
+                table->Encode(table->rows[r]));
+  }
+  return Status::Ok();
+}
+
+std::map<std::string, std::string> TablesProjection::Documents() const {
+  std::shared_lock lock(mu_);
+  std::map<std::string, std::string> out;
+  for (const auto& table : tables_) {
+    for (const Row& row : table->rows) {
+      out.emplace(std::string(table->spec->stream_prefix) + row.id, table->Encode(row));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<domain::CustomField> CustomFieldsLocked(const Table& t, std::string_view entity) {
+  std::vector<std::pair<std::int64_t, domain::CustomField>> found;
+  const auto field = [&](const Row& row, std::string_view name) -> Json {
+    const domain::FieldSpec* f = t.spec->Find(name);
+    return f == nullptr ? Json() : tables::ToJson(row.values[f - t.spec->fields.data()], t.pool);
+  };
+  for (const std::uint32_t r : t.live) {
+    const Row& row = t.rows[r];
+    const Json e = field(row, "entity");
+    if (!e.is_string() || e.as_string() != entity) continue;
+    domain::CustomField cf;
+    const Json key = field(row, "key");
+    const Json label = field(row, "label");
+    const Json type = field(row, "type");
+    if (!key.is_string() || !type.is_string()) continue;
+    cf.key = key.as_string();
+    cf.label = label.is_string() ? label.as_string() : cf.key;
+    cf.type = CustomType(type.as_string()).value_or(FieldType::kText);
+    if (const Json options = field(row, "options"); options.is_array()) {
+      for (const Json& o : options.as_array()) {
+        if (o.is_string()) cf.options.push_back(o.as_string());
+      }
+    }
+    const Json required = field(row, "required");
+    const Json unique = field(row, "unique");
+    cf.required = required.is_bool() && required.as_bool();
+    cf.unique = unique.is_bool() && unique.as_bool();
+    cf.default_value = field(row, "default");
+    const Json sort = field(row, "sort");
+    found.emplace_back(sort.is_int() ? sort.as_int() : 0, std::move(cf));
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<domain::CustomField> out;
+  for (auto& [sort, cf] : found) out.push_back(std::move(cf));
+  return out;
+}
+
+}  // namespace
+
+std::vector<domain::CustomField> TablesProjection::CustomFieldsOf(
+    std::string_view entity_name) const {
+  std::shared_lock lock(mu_);
+  const domain::EntitySpec* spec = domain::FindEntityByName("custom_field");
+  return spec == nullptr ? std::vector<domain::CustomField>{}
+                         : CustomFieldsLocked(*TableOf(*spec), entity_name);
+}
+
+Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const QueryParams& params,
+                                        const Visibility& visibility) const {
+  std::shared_lock lock(mu_);
+  const Table* t = TableOf(spec);
+  if (t == nullptr) return NotFoundError("no table for " + std::string(spec.name));
+  std::vector<domain::CustomField> custom;
+  if (spec.custom_fields) {
+    custom = CustomFieldsLocked(*TableOf(*domain::FindEntityByName("custom_field")), spec.name);
+  }
+  CHRONICLE_ASSIGN_OR_RETURN(TableQuery query, TableQuery::Parse(spec, custom, params));
+  const Compiled c = Compile(*t, query);
+  const std::size_t limit = query.limit();
+  // A max-heap of the first limit + 1 rows after the cursor: its top is the
+  // last of them, replaced whenever an earlier row turns up.
+  auto later = [&](std::uint32_t a, std::uint32_t b) {
+    return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
+  };
+  std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
+  ListPage page;
+  ForEachMatch(*t, c, visibility, [&](std::uint32_t r) {
+    ++page.total;
+    if (c.after_values && CompareToCursor(*t, c, t->rows[r]) <= 0) return;
+    if (heap.size() <= limit) {
+      heap.push(r);
+    } else if (later(r, heap.top())) {
+      heap.pop();
+      heap.push(r);
+    }
+  });
+  std::vector<std::uint32_t> rows;
+  while (!heap.empty()) {
+    rows.push_back(heap.top());
+    heap.pop();
+  }
+  std::reverse(rows.begin(), rows.end());
+  if (rows.size() > limit) {
+    rows.resize(limit);
+    const Row& last = t->rows[rows.back()];
+    page.next_cursor = query.MakeCursor(SortValues(*t, c, last), last.id);
+  }
+  page.items.reserve(rows.size());
+  for (const std::uint32_t r : rows) page.items.push_back(t->Render(t->rows[r]));
+  return page;
+}
+
+Status TablesProjection::Scan(const domain::EntitySpec& spec, const QueryParams& params,
+                              const Visibility& visibility,
+                              const std::function<Status(const Json&)>& emit) const {
+  std::vector<std::uint32_t> rows;
+  const Table* t = nullptr;
+  {
+    std::shared_lock lock(mu_);
+    t = TableOf(spec);
+    if (t == nullptr) return NotFoundError("no table for " + std::string(spec.name));
+    std::vector<domain::CustomField> custom;
+    if (spec.custom_fields) {
+      custom = CustomFieldsLocked(*TableOf(*domain::FindEntityByName("custom_field")), spec.name);
+    }
+    CHRONICLE_ASSIGN_OR_RETURN(TableQuery query, TableQuery::Parse(spec, custom, params));
+    const Compiled c = Compile(*t, query);
+    ForEachMatch(*t, c, visibility, [&](std::uint32_t r) { rows.push_back(r); });
+    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
+    });
+  }
+  // Rows are never removed (a delete is a flag), so indices stay valid
+  // between chunks; each chunk renders the rows' current state.
+  constexpr std::size_t kChunk = 512;
+  std::vector<Json> bodies;
+  for (std::size_t start = 0; start < rows.size(); start += kChunk) {
+    bodies.clear();
+    {
+      std::shared_lock lock(mu_);
+      t = TableOf(spec);  // Load may have replaced the table
+      for (std::size_t i = start; i < std::min(rows.size(), start + kChunk); ++i) {
+        if (rows[i] < t->rows.size() && !t->rows[rows[i]].deleted) {
+          bodies.push_back(t->Render(t->rows[rows[i]]));
+        }
+      }
+    }
+    for (const Json& body : bodies) CHRONICLE_RETURN_IF_ERROR(emit(body));
+  }
+  return Status::Ok();
+}
+
+std::optional<TableRecord> TablesProjection::Get(const domain::EntitySpec& spec,
+                                                 std::string_view id) const {
+  std::shared_lock lock(mu_);
+  const Table* t = TableOf(spec);
+  if (t == nullptr) return std::nullopt;
+  auto it = t->by_id.find(id);
+  if (it == t->by_id.end()) return std::nullopt;
+  const Row& row = t->rows[it->second];
+  TableRecord record;
+  record.body = t->Render(row);
+  record.owner_id = std::string(t->Owner(row));
+  record.deleted = row.deleted;
+  record.version = row.version;
+  record.position = row.position;
+  if (t->team_field >= 0) {
+    if (const auto* team = std::get_if<tables::Team>(&row.values[t->team_field])) {
+      for (const auto& item : *team) {
+        record.team.push_back({t->pool.Get(item.user), t->pool.Get(item.access),
+                               item.has_expiry ? std::optional(item.expires_ns) : std::nullopt});
+      }
+    }
+  }
+  return record;
+}
+
+bool TablesProjection::Taken(const domain::EntitySpec& spec, std::string_view field,
+                             std::string_view folded, std::string_view except_id) const {
+  std::shared_lock lock(mu_);
+  const Table* t = TableOf(spec);
+  if (t == nullptr) return false;
+  if (const domain::FieldSpec* f = spec.Find(field); f != nullptr && f->Has(domain::kUnique)) {
+    const auto& index = t->unique[f - spec.fields.data()];
+    auto it = index.find(std::string(folded));
+    if (it == index.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](std::uint32_t r) { return t->rows[r].id != except_id; });
+  }
+  // Other fields (custom.KEY): a scan of the live rows.
+  Column column;
+  if (field.starts_with("custom.")) {
+    column.kind = Column::Kind::kCustom;
+    column.key = std::string(field.substr(7));
+  } else if (const domain::FieldSpec* f = spec.Find(field)) {
+    column.field = static_cast<std::size_t>(f - spec.fields.data());
+  } else {
+    return false;
+  }
+  const auto bound = t->Bind(column);
+  for (const std::uint32_t r : t->live) {
+    const Row& row = t->rows[r];
+    const Value* v = t->ValueOf(row, bound);
+    if (v == nullptr || row.id == except_id) continue;
+    const std::string_view text = tables::TextOf(*v, t->pool);
+    if (!text.empty() && domain::FoldForCompare(text) == folded) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> TablesProjection::IdsWhere(const domain::EntitySpec& spec,
+                                                    std::string_view field,
+                                                    std::string_view value) const {
+  std::shared_lock lock(mu_);
+  std::vector<std::string> out;
+  const Table* t = TableOf(spec);
+  const domain::FieldSpec* f = spec.Find(field);
+  if (t == nullptr || f == nullptr) return out;
+  const auto i = static_cast<std::size_t>(f - spec.fields.data());
+  const auto sym = t->pool.Find(value);
+  if (auto it = sym ? t->sym_index[i].find(*sym) : t->sym_index[i].end();
+      it != t->sym_index[i].end()) {
+    Roaring rows = it->second;
+    rows &= t->live;
+    for (const std::uint32_t r : rows) out.push_back(t->rows[r].id);
+    return out;
+  }
+  for (const std::uint32_t r : t->live) {
+    if (tables::TextOf(t->rows[r].values[i], t->pool) == value) out.push_back(t->rows[r].id);
+  }
+  return out;
+}
+
+std::size_t TablesProjection::CountOwned(const domain::EntitySpec& spec,
+                                         std::string_view owner_id) const {
+  std::shared_lock lock(mu_);
+  const Table* t = TableOf(spec);
+  if (t == nullptr || t->owner_field < 0) return 0;
+  const auto sym = t->pool.Find(owner_id);
+  if (!sym) return 0;
+  const auto& index = t->sym_index[t->owner_field];
+  auto it = index.find(*sym);
+  return it == index.end() ? 0 : it->second.and_cardinality(t->live);
+}
+
+void TablesProjection::SetDeriver(std::string_view collection, Deriver deriver) {
+  std::unique_lock lock(mu_);
+  for (auto& table : tables_) {
+    if (table->spec->collection == collection) table->deriver = std::move(deriver);
+  }
+}
+
+void TablesProjection::Rederive(std::string_view collection) {
+  std::unique_lock lock(mu_);
+  for (auto& table : tables_) {
+    if (table->spec->collection != collection) continue;
+    for (std::uint32_t r = 0; r < table->rows.size(); ++r) {
+      table->Index(r, false);
+      table->Derive(table->rows[r]);
+      table->Index(r, true);
+    }
+  }
+}
+
+}  // namespace chronicle::projections
