@@ -80,7 +80,9 @@ Status CheckAccess(ApiContext& ctx, const Caller& caller, const EntitySpec& spec
   if (domain::InScope(p, {record.owner_id, ctx.directory.DepartmentOf(record.owner_id)})) {
     return Status::Ok();
   }
-  const std::string team = domain::customer::TeamAccess(record.team, p.user_id, NowNs());
+  const Json* members = record.body.Find("team");
+  const std::string team =
+      domain::customer::TeamAccess(members != nullptr ? *members : Json(), p.user_id, NowNs());
   if (team == "write" || (team == "read" && need == Need::kRead)) return Status::Ok();
   if (team == "read") return PermissionDeniedError("your team access to this record is read-only");
   return PermissionDeniedError("the record is outside your data scope");
@@ -406,12 +408,29 @@ Result<Response> Duplicates(ApiContext& ctx, const EntitySpec& spec, const Call&
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
     }
   };
+  projections::Visibility everyone;
+  everyone.all = true;
+  everyone.now_ns = NowNs();
+  auto scan = [&](std::string key, const std::string& value) -> Status {
+    std::vector<std::string> found;
+    projections::QueryParams params{{std::move(key), value}};
+    for (auto owner : {projections::Visibility::Owner::kOwned,
+                       projections::Visibility::Owner::kUnowned}) {
+      everyone.owner = owner;
+      CHRONICLE_RETURN_IF_ERROR(ctx.tables.Scan(spec, params, everyone, [&](const Json& r) {
+        if (found.size() < 50) found.push_back(r.Find("id")->as_string());
+        return Status::Ok();
+      }));
+    }
+    add(std::move(found));
+    return Status::Ok();
+  };
   if (!name.empty() && spec.Find("name") != nullptr) {
-    add(ctx.tables.IdsWhereFolded(spec, "name", domain::FoldForCompare(name)));
+    CHRONICLE_RETURN_IF_ERROR(scan("name.contains", name));
   }
   for (std::string_view field : {"mobile", "phone"}) {
     if (!mobile.empty() && spec.Find(field) != nullptr) {
-      add(ctx.tables.IdsWhere(spec, field, mobile));
+      CHRONICLE_RETURN_IF_ERROR(scan(std::string(field), mobile));
     }
   }
   Json items = Json::MakeArray();
