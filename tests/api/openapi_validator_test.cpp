@@ -224,7 +224,7 @@ TEST_F(SchemaValidatorTest, UnsupportedKeywordsAreRefused) {
                 "unsupported keyword 'exclusiveMinimum'");
   ExpectInvalid(R"({"patternProperties": {"^x": {}}})", "{}", "",
                 "unsupported keyword 'patternProperties'");
-  ExpectInvalid(R"({"maxItems": 2})", "[]", "", "unsupported keyword 'maxItems'");
+  ExpectInvalid(R"({"maxProperties": 2})", "{}", "", "unsupported keyword 'maxProperties'");
   ExpectInvalid(R"({"type": "integr"})", "1", "", "unknown type 'integr'");
   // Annotations are not keywords to check.
   ExpectValid(R"({"description": "d", "title": "t", "examples": [1], "default": 1,
