@@ -14,6 +14,7 @@
 // already defines), with the reason on stderr.
 #include <array>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <span>
 #include <sstream>
@@ -1180,4 +1181,13 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace chronicle::openapi
 
-int main(int argc, char** argv) { return chronicle::openapi::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // A base document of an unexpected shape trips a Json accessor: report it
+  // and fail the build rather than abort without a word.
+  try {
+    return chronicle::openapi::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chronicle_openapi_gen: %s\n", e.what());
+    return 1;
+  }
+}
