@@ -25,7 +25,7 @@
 
 namespace chronicle::api {
 
-std::string_view OpenApiDocument();  // generated from api/openapi/openapi.json
+std::string_view OpenApiDocument();  // embedded from build/api/openapi.json (generated)
 
 namespace {
 

@@ -1,4 +1,6 @@
-// The OpenAPI document kept in the repo describes exactly the routes served.
+// The OpenAPI document (generated at build time from api/openapi/openapi.base.json
+// and the field tables) describes exactly the routes served, and every
+// entity exactly as its field table declares it.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <sstream>
 
 #include "chronicle/api/application.hpp"
+#include "chronicle/domain/fields.hpp"
 #include "chronicle/json/parse.hpp"
 #include "temp_dir.hpp"
 
@@ -56,6 +59,35 @@ TEST(OpenApiTest, DocumentMatchesTheRoutes) {
       << "served but not in openapi.json: " << ::testing::PrintToString(undocumented);
   EXPECT_TRUE(unserved.empty()) << "in openapi.json but not served: "
                                 << ::testing::PrintToString(unserved);
+}
+
+// The generator writes each entity's resource schema from its table: the
+// common fields, every table field in order, and `custom` where allowed.
+TEST(OpenApiTest, EntitySchemasFollowTheFieldTables) {
+  std::ifstream file(CHRONICLE_OPENAPI);
+  std::stringstream text;
+  text << file.rdbuf();
+  auto doc = ParseJson(text.str());
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  const Json* schemas = doc->Find("components")->Find("schemas");
+  for (const domain::EntitySpec* spec : domain::AllEntitySpecs()) {
+    const std::string name(spec->event_prefix);
+    const Json* schema = schemas->Find(name);
+    ASSERT_NE(schema, nullptr) << name;
+    std::vector<std::string> expected = {"id", "version", "created_at", "updated_at", "created_by"};
+    for (const auto& field : spec->fields) expected.emplace_back(field.name);
+    if (spec->custom_fields) expected.emplace_back("custom");
+    std::vector<std::string> documented;
+    for (const auto& [key, value] : schema->Find("properties")->as_object()) {
+      documented.push_back(key);
+    }
+    EXPECT_EQ(documented, expected) << name;
+    const Json* create = schemas->Find(name + "Create")->Find("properties");
+    for (const auto& field : spec->fields) {
+      const bool writable = !field.Has(domain::kReadOnly) && !field.Has(domain::kDerived);
+      EXPECT_EQ(create->Find(field.name) != nullptr, writable) << name << "Create." << field.name;
+    }
+  }
 }
 
 }  // namespace

@@ -108,6 +108,15 @@ TEST_F(SchemaValidatorTest, ItemsMinItemsUniqueItems) {
                 "are equal");
 }
 
+// Batch bodies carry at most 500 ids.
+TEST_F(SchemaValidatorTest, MaxItems) {
+  const std::string_view schema = R"({"type": "array", "maxItems": 2})";
+  ExpectValid(schema, "[]");
+  ExpectValid(schema, "[1, 2]");
+  ExpectInvalid(schema, "[1, 2, 3]", "", "3 items, more than the maximum 2");
+  EXPECT_FALSE(validator_.Lint(J(R"({"maxItems": -1})"), "#").empty());
+}
+
 TEST_F(SchemaValidatorTest, MinimumAndMaximum) {
   const std::string_view schema = R"({"type": "integer", "minimum": 0, "maximum": 500})";
   ExpectValid(schema, "0");
@@ -215,7 +224,7 @@ TEST_F(SchemaValidatorTest, UnsupportedKeywordsAreRefused) {
                 "unsupported keyword 'exclusiveMinimum'");
   ExpectInvalid(R"({"patternProperties": {"^x": {}}})", "{}", "",
                 "unsupported keyword 'patternProperties'");
-  ExpectInvalid(R"({"maxItems": 2})", "[]", "", "unsupported keyword 'maxItems'");
+  ExpectInvalid(R"({"maxProperties": 2})", "{}", "", "unsupported keyword 'maxProperties'");
   ExpectInvalid(R"({"type": "integr"})", "1", "", "unknown type 'integr'");
   // Annotations are not keywords to check.
   ExpectValid(R"({"description": "d", "title": "t", "examples": [1], "default": 1,

@@ -504,6 +504,13 @@ void SchemaValidator::CheckKeyword(const std::string& keyword, const Json& value
       fail(std::to_string(instance.as_array().size()) + " items, fewer than the minimum " +
            value.Dump());
     }
+  } else if (keyword == "maxItems") {
+    if (!IsNonNegativeInteger(value)) return malformed("a non-negative integer");
+    if (instance.is_array() &&
+        instance.as_array().size() > static_cast<std::size_t>(value.as_int())) {
+      fail(std::to_string(instance.as_array().size()) + " items, more than the maximum " +
+           value.Dump());
+    }
   } else if (keyword == "uniqueItems") {
     if (!value.is_bool()) return malformed("a boolean");
     if (!value.as_bool() || !instance.is_array()) return;
@@ -652,7 +659,8 @@ void SchemaValidator::LintSchema(const Json& schema, const std::string& schema_p
       } else {
         LintSchema(value, at, out);
       }
-    } else if (keyword == "minItems" || keyword == "minLength" || keyword == "maxLength") {
+    } else if (keyword == "minItems" || keyword == "maxItems" || keyword == "minLength" ||
+               keyword == "maxLength") {
       if (!IsNonNegativeInteger(value)) bad("must be a non-negative integer");
     } else if (keyword == "uniqueItems") {
       if (!value.is_bool()) bad("must be a boolean");

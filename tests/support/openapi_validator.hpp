@@ -1,9 +1,11 @@
 #pragma once
 
-// Checks what the server answers against api/openapi/openapi.json, so the
-// document cannot drift from the server: a JSON Schema validator over the
-// subset the document uses, and the OpenAPI routing around it (path template,
-// method, status code, content type, headers).
+// Checks what the server answers against the OpenAPI document (generated at
+// build time into build/api/openapi.json from api/openapi/openapi.base.json
+// and the field tables), so the document cannot drift from the server: a
+// JSON Schema validator over the subset the document uses, and the OpenAPI
+// routing around it (path template, method, status code, content type,
+// headers).
 
 #include <map>
 #include <memory>
@@ -31,7 +33,7 @@ struct SchemaViolation {
 //
 // Assertions: `type` (a name or an array of names; "integer" is any integral
 // number), `enum`, `const`, `properties`, `required`, `additionalProperties`
-// (boolean or schema), `items` (one schema), `minItems`, `uniqueItems`,
+// (boolean or schema), `items` (one schema), `minItems`, `maxItems`, `uniqueItems`,
 // `minimum`, `maximum`, `minLength`, `maxLength` (in code points), `pattern`
 // (std::regex ECMAScript, unanchored as in JSON Schema), `format` "date-time"
 // (RFC 3339) and "date" (the other formats in the document are annotations),
