@@ -222,7 +222,12 @@ Result<Created> CreateRecord(ApiContext& ctx, const Caller& caller, const Reques
   if (HasUniqueField(spec)) unique_lock = std::unique_lock(UniqueMutex(spec));
   const auto facts = FactsFor(ctx, spec);
   CHRONICLE_ASSIGN_OR_RETURN(Json values, domain::ValidateCreate(spec, custom, body, facts, ""));
-  if (spec.owned) values.Set("owner_id", owner_id);
+  if (spec.owned) {
+    values.Set("owner_id", owner_id);
+    // The pool's clocks start when a customer gets its owner.
+    if (spec.Find("owned_since") != nullptr) values.Set("owned_since", FormatTimestamp(NowNs()));
+  }
+  values = domain::WithInitialValues(spec, std::move(values));
   for (const auto& [key, value] : server_values.as_object()) values.Set(key, value);
   domain::record::Create command{id, std::move(values), caller.principal.user_id};
   CHRONICLE_ASSIGN_OR_RETURN(
@@ -482,6 +487,8 @@ Result<Response> RunBatch(ApiContext& ctx, const Call& call,
     std::uint64_t position = 0;
     Status status = one(id, body, &position);
     last_position = std::max(last_position, position);
+    // The next record is judged on read models that include this one's change.
+    if (position > 0) ctx.runtime.WaitFor(position, std::chrono::seconds(5));
     Json result = Json::MakeObject();
     result.Set("id", id);
     if (status.ok()) {

@@ -4,6 +4,7 @@
 #include "pool_routes.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/domain/lifecycle.hpp"
@@ -117,8 +118,17 @@ Result<domain::pool::ClaimFacts> LastOwner(ApiContext& ctx, const std::string& i
   return facts;
 }
 
+// Claims and assignments are serialised, and each waits until the tables
+// applied it: the next one counts what its user owns after it (the limit
+// holds under concurrent claims; one process owns the log).
+std::mutex& OwnershipMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
 Status ClaimOne(ApiContext& ctx, const Caller& caller, const Request& request,
                 const std::string& id, std::uint64_t* position) {
+  std::lock_guard lock(OwnershipMutex());
   auto record = ctx.tables.Get(Customers(), id);
   if (!record || record->deleted) return NotFoundError("pool/" + id + " not found");
   CHRONICLE_ASSIGN_OR_RETURN(auto facts, LastOwner(ctx, id));
@@ -138,6 +148,7 @@ Status ClaimOne(ApiContext& ctx, const Caller& caller, const Request& request,
 
 Status AssignOne(ApiContext& ctx, const Caller& caller, const Request& request,
                  const std::string& id, const Json& body, std::uint64_t* position) {
+  std::lock_guard lock(OwnershipMutex());
   auto record = ctx.tables.Get(Customers(), id);
   if (!record || record->deleted) return NotFoundError("pool/" + id + " not found");
   domain::pool::AssignFacts facts;

@@ -76,7 +76,7 @@ constexpr std::array<FieldSpec, 17> kLeadFields = {{
     {"last_follow_up_at", T::kDateTime, "最后跟进时间", kFilterSort | kReadOnly},
     {"remark", T::kLongText, "备注", kFilter, 2000},
     {"owner_id", T::kUser, "负责人", kFilterSort},
-    {"status", T::kEnum, "状态", kFilterSort | kReadOnly, 0, kLeadStatuses},
+    {"status", T::kEnum, "状态", kFilterSort | kReadOnly, 0, kLeadStatuses, {}, "open"},
     {"customer_id", T::kRef, "客户", kFilter | kReadOnly | kNoExport, 0, {}, "customers"},
     {"contact_id", T::kRef, "联系人", kFilter | kReadOnly | kNoExport, 0, {}, "contacts"},
 }};
@@ -90,7 +90,7 @@ constexpr std::array<FieldSpec, 18> kCustomerFields = {{
     {"address", T::kText, "地址", kFilter, 200},
     {"phone", T::kText, "电话", kFilter | kSearch, 30},
     {"website", T::kText, "网址", kFilter, 200},
-    {"deal_status", T::kEnum, "成交状态", kFilterSort | kReadOnly, 0, kDealStatuses},
+    {"deal_status", T::kEnum, "成交状态", kFilterSort | kReadOnly, 0, kDealStatuses, {}, "not_closed"},
     {"next_contact_at", T::kDateTime, "下次联系时间", kFilterSort},
     {"last_follow_up_at", T::kDateTime, "最后跟进时间", kFilterSort | kReadOnly},
     {"pool_due_at", T::kDateTime, "进入公海时间", kFilterSort | kReadOnly | kDerived | kNoExport},
@@ -99,7 +99,7 @@ constexpr std::array<FieldSpec, 18> kCustomerFields = {{
     // When the current owner got the customer: the pool's clocks start here.
     {"owned_since", T::kDateTime, "获得时间", kFilterSort | kReadOnly},
     {"team", T::kTeam, "团队成员", kReadOnly | kNoExport},
-    {"locked", T::kBool, "锁定", kFilterSort | kReadOnly},
+    {"locked", T::kBool, "锁定", kFilterSort | kReadOnly, 0, {}, {}, "false"},
     {"pool_reason", T::kEnum, "进入公海原因", kFilter | kReadOnly | kNoExport, 0, kPoolReasons},
 }};
 

@@ -41,6 +41,15 @@ const FieldSpec* EntitySpec::Find(std::string_view field) const {
   return nullptr;
 }
 
+Json WithInitialValues(const EntitySpec& spec, Json values) {
+  for (const auto& field : spec.fields) {
+    if (field.initial.empty() || values.Find(field.name) != nullptr) continue;
+    auto value = ParseFieldText(field, field.initial);
+    if (value.ok()) values.Set(std::string(field.name), std::move(value).value());
+  }
+  return values;
+}
+
 const EntitySpec* FindEntityByCollection(std::string_view collection) {
   for (const EntitySpec* spec : AllEntitySpecs()) {
     if (spec->collection == collection) return spec;

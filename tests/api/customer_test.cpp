@@ -256,7 +256,10 @@ TEST_F(CustomerTest, FollowUpUpdatesItsTargetAndTheHistoryExplainsIt) {
 
 TEST_F(CustomerTest, DeletedRecordsLeaveListsAndComeBackWithTheirHistory) {
   const std::string customer = Create(zhang_token_, "customers", Obj({{"name", "南通家纺"}}));
-  ASSERT_EQ(client_->Call(zhang_token_, "DELETE", "/api/v1/customers/" + customer).status, 204u);
+  // Reps may not delete; their manager may.
+  EXPECT_EQ(client_->Call(zhang_token_, "DELETE", "/api/v1/customers/" + customer).status, 403u);
+  ASSERT_EQ(client_->Call(manager_token_, "DELETE", "/api/v1/customers/" + customer).status,
+            204u);
   EXPECT_TRUE(ListIds(zhang_token_, "/api/v1/customers").empty());
   EXPECT_EQ(client_->Call(zhang_token_, "GET", "/api/v1/customers/" + customer).status, 404u);
   // Another customer takes the name meanwhile: restoring would duplicate it.
@@ -265,8 +268,9 @@ TEST_F(CustomerTest, DeletedRecordsLeaveListsAndComeBackWithTheirHistory) {
       client_->Call(manager_token_, "POST", "/api/v1/customers/" + customer + "/restore").status,
       409u);
   const std::string other = Create(zhang_token_, "customers", Obj({{"name", "扬州漆器"}}));
-  ASSERT_EQ(client_->Call(zhang_token_, "DELETE", "/api/v1/customers/" + other).status, 204u);
-  auto restored = client_->Call(zhang_token_, "POST", "/api/v1/customers/" + other + "/restore");
+  ASSERT_EQ(client_->Call(manager_token_, "DELETE", "/api/v1/customers/" + other).status, 204u);
+  auto restored =
+      client_->Call(manager_token_, "POST", "/api/v1/customers/" + other + "/restore");
   ASSERT_EQ(restored.status, 200u) << restored.body;
   auto history = client_->Call(zhang_token_, "GET", "/api/v1/customers/" + other + "/history");
   EXPECT_EQ(history.json.Find("items")->as_array().size(), 3u);

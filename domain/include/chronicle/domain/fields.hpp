@@ -63,6 +63,7 @@ struct FieldSpec {
   std::uint32_t max_length = 0;              // characters (text); 0: the type's default
   std::span<const EnumOption> options = {};  // kEnum / kEnumSet
   std::string_view ref = {};                 // kRef: the referenced collection
+  std::string_view initial = {};             // the value a new record starts with (as text)
 
   [[nodiscard]] bool Has(FieldFlag flag) const { return (flags & flag) != 0; }
 };
@@ -153,6 +154,10 @@ Result<Json> ValidateCreate(const EntitySpec& spec, std::span<const CustomField>
 Result<Json> ValidatePatch(const EntitySpec& spec, std::span<const CustomField> custom,
                            const Json& current, const Json& patch, const FieldFacts& facts,
                            std::string_view self_id);
+
+// The table's initial values (FieldSpec::initial) for the fields `values`
+// lacks: a new lead is "open", a new customer "not_closed" and unlocked.
+Json WithInitialValues(const EntitySpec& spec, Json values);
 
 // Parses one field value from text (an import cell, a list filter value):
 // enum values or their Chinese labels, booleans true/false/1/0/是/否, money,
