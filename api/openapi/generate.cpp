@@ -989,6 +989,14 @@ void AddPoolAndSchedulePaths(PathWriter& out, const Json& customer_list_paramete
                                  JsonContent(Ref("schemas", "CustomerList")))}},
                      {"400", "401", "403", "503"}),
            "customer.read"});
+  out.Add("/api/v1/pool/{id}", "get",
+          {"getPoolCustomer", "Get a customer in the pool", "pool",
+           "404 when the customer has an owner (it is not in the pool).",
+           MaybeParams({Ref("parameters", "MinPosition")}), Json(),
+           Responses({{"200", Ok("The customer.", Headers({"ETag"}),
+                                 JsonContent(Ref("schemas", "Customer")))}},
+                     {"400", "401", "403", "404", "503"}),
+           "customer.read"});
   out.Add("/api/v1/pool/rules", "get",
           {"getPoolRules", "Get the pool's recycle rules", "pool", "", Json(), Json(),
            Responses({{"200", Ok("The rules.", Obj(), JsonContent(Ref("schemas", "PoolRules")))}},
