@@ -75,15 +75,14 @@ class ApplicationImpl final : public Application {
     const std::uint64_t ready_position = store_->LastPosition();
     // pool_due_at follows the rules in force: read them before the tables load.
     CHRONICLE_RETURN_IF_ERROR(pool_rules_.Reload(*store_));
-    tables_.SetDeriver(domain::customer::Spec().collection,
-                       [this](const Json& body) {
-                         domain::record::State customer;
-                         customer.exists = true;
-                         customer.fields = body;
-                         Json derived = Json::MakeObject();
-                         derived.Set("pool_due_at", PoolDueAt(pool_rules_.Current(), customer));
-                         return derived;
-                       });
+    tables_.SetDeriver(domain::customer::Spec().collection, [this](const Json& body) {
+      domain::record::State customer;
+      customer.exists = true;
+      customer.fields = body;
+      Json derived = Json::MakeObject();
+      derived.Set("pool_due_at", PoolDueAt(pool_rules_.Current(), customer));
+      return derived;
+    });
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(records_));
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(tables_));
     ctx_ = std::make_unique<ApiContext>(ApiContext{

@@ -65,7 +65,11 @@ Result<projections::Visibility> VisibilityOf(ApiContext& ctx, const Caller& call
 
 Status CheckAccess(ApiContext& ctx, const Caller& caller, const EntitySpec& spec,
                    const projections::TableRecord& record, Need need) {
-  const domain::Principal& p = caller.principal;
+  return CheckRecordAccess(ctx, caller.principal, spec, record, need);
+}
+
+Status CheckRecordAccess(ApiContext& ctx, const domain::Principal& p, const EntitySpec& spec,
+                         const projections::TableRecord& record, Need need) {
   if (spec.name == "view") {
     if (record.owner_id == p.user_id) return Status::Ok();
     return PermissionDeniedError("saved views are private to their user");
@@ -419,8 +423,8 @@ Result<Response> Duplicates(ApiContext& ctx, const EntitySpec& spec, const Call&
   auto scan = [&](std::string key, const std::string& value) -> Status {
     std::vector<std::string> found;
     projections::QueryParams params{{std::move(key), value}};
-    for (auto owner : {projections::Visibility::Owner::kOwned,
-                       projections::Visibility::Owner::kUnowned}) {
+    for (auto owner :
+         {projections::Visibility::Owner::kOwned, projections::Visibility::Owner::kUnowned}) {
       everyone.owner = owner;
       CHRONICLE_RETURN_IF_ERROR(ctx.tables.Scan(spec, params, everyone, [&](const Json& r) {
         if (found.size() < 50) found.push_back(r.Find("id")->as_string());

@@ -31,6 +31,9 @@ Result<projections::Visibility> VisibilityOf(ApiContext& ctx, const Caller& call
 // member (write access for changes); a pool customer is read-only.
 Status CheckAccess(ApiContext& ctx, const Caller& caller, const domain::EntitySpec& spec,
                    const projections::TableRecord& record, Need need);
+Status CheckRecordAccess(ApiContext& ctx, const domain::Principal& principal,
+                         const domain::EntitySpec& spec, const projections::TableRecord& record,
+                         Need need);
 // A live record the caller may read / change: 404, 403 or 409 otherwise.
 Result<projections::TableRecord> Visible(ApiContext& ctx, const Caller& caller,
                                          const domain::EntitySpec& spec, const std::string& id,

@@ -224,7 +224,9 @@ Result<Response> ReadPool(ApiContext& ctx, const Call& call) {
 
 Result<std::int64_t> ParseDay(const Request& request, std::string_view name) {
   auto text = request.Query(name);
-  if (!text) return InvalidArgumentError(std::string(name) + " is required").WithParameter(std::string(name));
+  if (!text)
+    return InvalidArgumentError(std::string(name) + " is required")
+        .WithParameter(std::string(name));
   auto t = ParseTimestamp(std::string(*text) + "T00:00:00.000Z");
   if (!t || text->size() != 10) {
     return InvalidArgumentError(std::string(name) + " must be a date YYYY-MM-DD")

@@ -7,6 +7,7 @@
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/json/parse.hpp"
+#include "entity_routes.hpp"
 #include "request_parsing.hpp"
 
 namespace chronicle::api {
@@ -54,6 +55,7 @@ struct Prepared {
   bool org_wide = false;
   domain::Placement placement;
   std::string permission;
+  std::optional<projections::TableRecord> record;  // field-table entities: judged per client
   Json data;
   std::map<std::string, std::shared_ptr<const std::string>, std::less<>> rendered;  // by topic
 };
@@ -252,7 +254,10 @@ void StreamHub::Deliver(const std::vector<std::shared_ptr<Client>>& clients,
           std::string(p.kind->stream_prefix.substr(0, p.kind->stream_prefix.size() - 1)) + ":" +
           p.id;
       p.permission = std::string(p.kind->permission) + ".read";
-      if (auto view = ctx_.records.Get(*p.kind, p.id)) {
+      if (p.kind->spec != nullptr) {
+        p.record = ctx_.tables.Get(*p.kind->spec, p.id);
+        p.exists = p.record.has_value();
+      } else if (auto view = ctx_.records.Get(*p.kind, p.id)) {
         p.exists = true;
         p.org_wide = &*p.kind == &ctx_.directory.roles();
         p.placement = ctx_.directory.PlacementOf(*p.kind, *view);
@@ -290,8 +295,14 @@ void StreamHub::Deliver(const std::vector<std::shared_ptr<Client>>& clients,
     if (admitted && p.kind == nullptr) {
       admitted = client->principal.super_admin;
     } else if (admitted) {
-      admitted = p.exists && domain::HasPermission(client->principal, p.permission) &&
-                 (p.org_wide || domain::InScope(client->principal, p.placement));
+      admitted = p.exists && domain::HasPermission(client->principal, p.permission);
+      if (admitted && p.record) {
+        // The one access rule of reads (owner in scope, team, private views, the pool).
+        admitted =
+            CheckRecordAccess(ctx_, client->principal, *p.kind->spec, *p.record, Need::kRead).ok();
+      } else if (admitted) {
+        admitted = p.org_wide || domain::InScope(client->principal, p.placement);
+      }
     }
     if (admitted) {
       auto& message = p.rendered[topic];

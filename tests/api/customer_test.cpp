@@ -6,6 +6,7 @@
 
 #include "api_fixture.hpp"
 #include "chronicle/base/time.hpp"
+#include "chronicle/json/parse.hpp"
 
 namespace chronicle::testing {
 namespace {
@@ -258,8 +259,7 @@ TEST_F(CustomerTest, DeletedRecordsLeaveListsAndComeBackWithTheirHistory) {
   const std::string customer = Create(zhang_token_, "customers", Obj({{"name", "南通家纺"}}));
   // Reps may not delete; their manager may.
   EXPECT_EQ(client_->Call(zhang_token_, "DELETE", "/api/v1/customers/" + customer).status, 403u);
-  ASSERT_EQ(client_->Call(manager_token_, "DELETE", "/api/v1/customers/" + customer).status,
-            204u);
+  ASSERT_EQ(client_->Call(manager_token_, "DELETE", "/api/v1/customers/" + customer).status, 204u);
   EXPECT_TRUE(ListIds(zhang_token_, "/api/v1/customers").empty());
   EXPECT_EQ(client_->Call(zhang_token_, "GET", "/api/v1/customers/" + customer).status, 404u);
   // Another customer takes the name meanwhile: restoring would duplicate it.
@@ -269,8 +269,7 @@ TEST_F(CustomerTest, DeletedRecordsLeaveListsAndComeBackWithTheirHistory) {
       409u);
   const std::string other = Create(zhang_token_, "customers", Obj({{"name", "扬州漆器"}}));
   ASSERT_EQ(client_->Call(manager_token_, "DELETE", "/api/v1/customers/" + other).status, 204u);
-  auto restored =
-      client_->Call(manager_token_, "POST", "/api/v1/customers/" + other + "/restore");
+  auto restored = client_->Call(manager_token_, "POST", "/api/v1/customers/" + other + "/restore");
   ASSERT_EQ(restored.status, 200u) << restored.body;
   auto history = client_->Call(zhang_token_, "GET", "/api/v1/customers/" + other + "/history");
   EXPECT_EQ(history.json.Find("items")->as_array().size(), 3u);
@@ -316,6 +315,26 @@ TEST_F(CustomerTest, SavedViewsArePrivate) {
   EXPECT_EQ(ListIds(zhang_token_, "/api/v1/views"), std::vector<std::string>{view});
   EXPECT_TRUE(ListIds(manager_token_, "/api/v1/views").empty());
   EXPECT_EQ(client_->Call(manager_token_, "GET", "/api/v1/views/" + view).status, 403u);
+}
+
+TEST_F(CustomerTest, TheLiveFeedShowsARepOnlyTheirCustomers) {
+  WsClient ws(server_->port(), zhang_token_);
+  ws.Send(R"({"subscribe": ["customers", "contacts"]})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string theirs = Create(liu_token_, "customers", Obj({{"name", "别人的客户"}}));
+  const std::string mine = Create(zhang_token_, "customers", Obj({{"name", "自己的客户"}}));
+  std::vector<std::string> seen;
+  for (;;) {
+    const std::string text = ws.Receive(2'000);
+    if (text.empty()) break;
+    auto msg = ParseJson(text);
+    if (!msg.ok() || msg->Find("id") == nullptr) continue;
+    EXPECT_EQ(msg->Find("topic")->as_string(), "customers");
+    seen.push_back(msg->Find("id")->as_string());
+    if (seen.back() == mine) break;
+  }
+  EXPECT_EQ(seen, std::vector<std::string>{mine});
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), theirs), 0);
 }
 
 }  // namespace
