@@ -5,6 +5,7 @@
 
 #include "chronicle/domain/department.hpp"
 #include "chronicle/domain/record.hpp"
+#include "chronicle/domain/secrets.hpp"
 #include "chronicle/domain/role.hpp"
 #include "chronicle/domain/user.hpp"
 
@@ -46,7 +47,9 @@ const std::array<EntityKind, 3> kOrgKinds = {{
      "user",
      CHRONICLE_AGGREGATE_FOLD(user),
      [](const Json& s) {
-       return Without(s, {"id", "exists", "password_hash"});
+       Json out = Without(s, {"id", "exists"});
+       domain::RemoveSecrets(out);
+       return out;
      },
      [](const Json&) { return false; },
      nullptr,
