@@ -1,6 +1,8 @@
 #include "table_values.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/json/parse.hpp"
@@ -178,10 +180,27 @@ Key KeyOf(FieldType type, const Value& value, const StringPool& pool) {
     case 7:
       key.tag = 2;
       break;
-    case 8:
+    case 8: {
+      const Json& json = std::get<Raw>(value).json->first;
+      if (json.is_number() && !json.is_int() && std::isfinite(json.as_double())) {
+        // A decimal: ordered among the integers (floor, clamped, and the fraction).
+        const double d = json.as_double();
+        const double whole = std::floor(d);
+        key.tag = 1;
+        if (whole >= 9.2e18) {
+          key.i = std::numeric_limits<std::int64_t>::max();
+        } else if (whole <= -9.2e18) {
+          key.i = std::numeric_limits<std::int64_t>::min();
+        } else {
+          key.i = static_cast<std::int64_t>(whole);
+          key.frac = d - whole;
+        }
+        break;
+      }
       key.tag = 2;
       key.s = std::get<Raw>(value).json->second;
       break;
+    }
     default:
       break;
   }

@@ -87,11 +87,15 @@ Json ToJson(const Value& value, const StringPool& pool);
 // The order of values: null < numbers (and times, money) < text.
 struct Key {
   std::uint8_t tag = 0;  // 0 null, 1 number, 2 text
-  std::int64_t i = 0;
+  std::int64_t i = 0;    // numbers: the integer part (floor)
+  double frac = 0;       // ... and the fraction in [0, 1) (decimals of custom number fields)
   std::string_view s;
   friend int Compare(const Key& a, const Key& b) {
     if (a.tag != b.tag) return a.tag < b.tag ? -1 : 1;
-    if (a.tag == 1) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+    if (a.tag == 1) {
+      if (a.i != b.i) return a.i < b.i ? -1 : 1;
+      return a.frac < b.frac ? -1 : (a.frac > b.frac ? 1 : 0);
+    }
     if (a.tag == 2) {
       const int c = a.s.compare(b.s);
       return c < 0 ? -1 : (c > 0 ? 1 : 0);

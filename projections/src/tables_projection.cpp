@@ -692,26 +692,47 @@ Result<Column> ResolveColumn(const domain::EntitySpec& spec,
   return column;
 }
 
-// Parses one filter value with the field's type; the normalized JSON value.
-Result<Json> ParseValue(const Column& column, std::string_view text, const std::string& parameter) {
+// The field a filter parses its values with: the entity's own field (enum
+// labels, decimals), the custom field, or a bare type (created_at, ...).
+// Sets (multiselect, strings) parse one element: a filter value is one of them.
+struct FilterField {
   domain::FieldSpec spec;
-  spec.type = column.type;
-  auto parsed = domain::ParseFieldText(spec, text);
+  std::optional<domain::CustomFieldSpec> custom;
+};
+
+void BindFilterField(const domain::EntitySpec& spec, std::span<const domain::CustomField> custom,
+                     const Column& column, FilterField& out) {
+  if (column.kind == Column::Kind::kField) {
+    out.spec = spec.fields[column.field];
+  } else if (column.kind == Column::Kind::kCustom) {
+    for (const auto& field : custom) {
+      if (field.key != column.key) continue;
+      out.custom.emplace(field);
+      out.spec = out.custom->spec();
+      break;
+    }
+  } else {
+    out.spec.type = column.type;
+  }
+  if (out.spec.type == FieldType::kEnumSet) out.spec.type = FieldType::kEnum;
+  if (out.spec.type == FieldType::kStrings) out.spec.type = FieldType::kText;
+}
+
+// Parses one filter value with the field's type; the normalized JSON value.
+Result<Json> ParseValue(const domain::FieldSpec& field, const Column& column,
+                        std::string_view text, const std::string& parameter) {
+  auto parsed = domain::ParseFieldText(field, text);
   if (!parsed.ok()) return ParamError(parameter, parsed.status().message());
   Json v = std::move(parsed).value();
+  if (v.is_null()) return v;  // blank: matches rows without a value
   auto bad = [&] {
     return ParamError(parameter, "not a valid " + std::string(domain::FieldTypeName(column.type)) +
                                      ": " + std::string(text));
   };
   switch (column.type) {
     case FieldType::kNumber: {
-      if (v.is_int()) return v;
-      if (!v.is_string()) return bad();
-      std::int64_t n = 0;
-      const std::string& s = v.as_string();
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-      if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return bad();
-      return Json(n);
+      if (v.is_number()) return v;  // an integer, or a decimal (custom number fields)
+      return bad();
     }
     case FieldType::kMoney:
       if (!v.is_string() || !domain::ParseMoney(v.as_string())) return bad();
@@ -733,10 +754,6 @@ Result<Json> ParseValue(const Column& column, std::string_view text, const std::
     case FieldType::kEnum:
     case FieldType::kEnumSet:
       if (!v.is_string()) return bad();
-      if (!column.options.empty() && std::find(column.options.begin(), column.options.end(),
-                                               v.as_string()) == column.options.end()) {
-        return bad();
-      }
       return v;
     case FieldType::kBool:
       if (v.is_bool()) return v;
@@ -807,19 +824,21 @@ Result<TableQuery> TableQuery::Parse(const domain::EntitySpec& spec,
     if (op == std::end(kOps)) return ParamError(param, "unknown operator " + std::string(op_name));
     filter.op = op->second;
     CHRONICLE_ASSIGN_OR_RETURN(filter.column, ResolveColumn(spec, custom, name, false, param));
+    FilterField field;
+    BindFilterField(spec, custom, filter.column, field);
     if (filter.op == Op::kContains) {
       filter.values.emplace_back(domain::FoldForCompare(text));
     } else if (filter.op == Op::kIn) {
       std::string_view rest = text;
       while (true) {
         const auto comma = rest.find(',');
-        CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(filter.column, rest.substr(0, comma), param));
+        CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(field.spec, filter.column, rest.substr(0, comma), param));
         filter.values.push_back(std::move(v));
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
       }
     } else {
-      CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(filter.column, text, param));
+      CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(field.spec, filter.column, text, param));
       filter.values.push_back(std::move(v));
     }
     query.filters_.push_back(std::move(filter));

@@ -168,7 +168,11 @@ struct RandomData {
     if (Chance(20)) set.Set("locked", Chance(50));
     if (Chance(50)) {
       Json custom = Json::MakeObject();
-      if (Chance(70)) custom.Set("score", Chance(10) ? Json() : Json(Pick(100)));
+      if (Chance(70)) {
+        custom.Set("score", Chance(10)   ? Json()
+                            : Chance(20) ? Json(Pick(100) + Pick(4) * 0.25)  // decimals
+                                         : Json(Pick(100)));
+      }
       if (Chance(70))
         custom.Set("tier", Chance(10) ? Json() : Json(Chance(50) ? "gold" : "silver"));
       set.Set("custom", std::move(custom));
@@ -181,7 +185,7 @@ struct RandomData {
 
 struct RefKey {
   int tag = 0;
-  std::int64_t i = 0;
+  long double i = 0;  // 64-bit mantissa: exact for the int64 values used here, and decimals
   std::string s;
   friend int Cmp(const RefKey& a, const RefKey& b) {
     if (a.tag != b.tag) return a.tag < b.tag ? -1 : 1;
@@ -193,14 +197,15 @@ struct RefKey {
 
 RefKey RefKeyOf(domain::FieldType type, const Json& v) {
   if (v.is_null()) return {};
-  if (v.is_bool()) return {1, v.as_bool() ? 1 : 0, {}};
-  if (v.is_int()) return {1, v.as_int(), {}};
+  if (v.is_bool()) return {1, v.as_bool() ? 1.0L : 0.0L, {}};
+  if (v.is_int()) return {1, static_cast<long double>(v.as_int()), {}};
+  if (v.is_number()) return {1, static_cast<long double>(v.as_double()), {}};
   if (v.is_string()) {
     if (type == domain::FieldType::kDateTime) {
-      if (auto ns = ParseTimestamp(v.as_string())) return {1, *ns, {}};
+      if (auto ns = ParseTimestamp(v.as_string())) return {1, static_cast<long double>(*ns), {}};
     }
     if (type == domain::FieldType::kMoney) {
-      if (auto m = domain::ParseMoney(v.as_string())) return {1, *m, {}};
+      if (auto m = domain::ParseMoney(v.as_string())) return {1, static_cast<long double>(*m), {}};
     }
     return {2, 0, v.as_string()};
   }
@@ -275,10 +280,18 @@ bool RefMatches(const domain::EntitySpec& spec, const RefRecord& r, const RefQue
     const auto type = ColumnType(spec, f.column);
     const Json v = RefColumn(r, f.column);
     const RefKey key = RefKeyOf(type, v);
+    const std::string& column = f.column;
     auto target = [&](const std::string& text) {
-      if (type == domain::FieldType::kNumber)
+      if (type == domain::FieldType::kNumber) {
+        if (text.find('.') != std::string::npos) return RefKeyOf(type, Json(std::stod(text)));
         return RefKeyOf(type, Json(static_cast<std::int64_t>(std::stoll(text))));
+      }
       if (type == domain::FieldType::kBool) return RefKeyOf(type, Json(text == "true"));
+      if (column == "level") {  // enum filters also take the option's label
+        for (const auto& o : spec.Find("level")->options) {
+          if (o.label == text) return RefKeyOf(type, Json(std::string(o.value)));
+        }
+      }
       return RefKeyOf(type, Json(text));
     };
     bool ok = false;
@@ -333,7 +346,7 @@ RefQuery RandomQuery(RandomData& rd) {
         f = {"level", "eq", {kLevels[rd.Pick(3)]}};
         break;
       case 1:
-        f = {"level", "in", {"a", "c"}};
+        f = {"level", "in", {"a", rd.Chance(50) ? "c" : "C（非优先客户）"}};
         break;
       case 2:
         f = {"level", "ne", {"b"}};
@@ -351,7 +364,8 @@ RefQuery RandomQuery(RandomData& rd) {
         f = {"locked", "eq", {rd.Chance(50) ? "true" : "false"}};
         break;
       case 7:
-        f = {"custom.score", rd.Chance(50) ? "gt" : "lte", {std::to_string(rd.Pick(100))}};
+        f = {"custom.score", rd.Chance(50) ? "gt" : "lte",
+             {rd.Chance(30) ? std::to_string(rd.Pick(100)) + ".5" : std::to_string(rd.Pick(100))}};
         break;
       case 8:
         f = {"custom.tier", "eq", {rd.Chance(50) ? "gold" : "silver"}};
@@ -620,6 +634,8 @@ TEST(TablesErrors, BadParametersAre400NamingTheParameter) {
   EXPECT_EQ(parameter({{"team", "u1"}}), "team");
   EXPECT_EQ(parameter({{"level", "zzz"}}), "level");
   EXPECT_EQ(parameter({{"level.in", "a,zzz"}}), "level.in");
+  EXPECT_EQ(parameter({{"level.in", "A（重点客户）,b"}}), "<ok>");  // labels name options too
+  EXPECT_EQ(parameter({{"level", ""}}), "<ok>");                   // blank: no value
   EXPECT_EQ(parameter({{"next_contact_at.gte", "yesterday"}}), "next_contact_at.gte");
   EXPECT_EQ(parameter({{"custom.nope", "1"}}), "custom.nope");
   EXPECT_EQ(parameter({{"cursor", "zz"}}), "cursor");
