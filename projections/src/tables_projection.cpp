@@ -65,6 +65,12 @@ struct TablesProjection::Table {
   std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
   Roaring live;                                             // rows not deleted
   Roaring unowned;                                          // live rows without an owner
+  Roaring owned;                                            // live rows with an owner
+  // Every row (deleted ones too) by id ascending: the default order (id
+  // descending) is walked from its end. Rows created out of id order wait
+  // in order_pending until the end of the batch (FlushOrder).
+  std::vector<std::uint32_t> id_order;
+  std::vector<std::uint32_t> order_pending;
   std::vector<std::unordered_map<Sym, Roaring>> sym_index;  // kEnum/kUser/kRef fields
   std::unordered_map<Sym, Roaring> members;                 // team user -> rows
   std::unordered_map<std::uint64_t, Roaring> grams;         // q= index
@@ -112,8 +118,10 @@ struct TablesProjection::Table {
     Row& row = rows[r];
     const bool is_live = !row.deleted;
     auto put = [&](Roaring& bitmap) { add ? bitmap.add(r) : bitmap.remove(r); };
-    if (is_live) put(live);
-    if (is_live && Owner(row).empty()) put(unowned);
+    if (is_live) {
+      put(live);
+      put(Owner(row).empty() ? unowned : owned);
+    }
     for (std::size_t i = 0; i < spec->fields.size(); ++i) {
       const Value& v = row.values[i];
       if (const auto* sym = std::get_if<tables::SymRef>(&v)) put(sym_index[i][sym->v]);
@@ -133,6 +141,25 @@ struct TablesProjection::Table {
         for (const auto& item : *team) put(members[item.user]);
       }
     }
+  }
+
+  // Places a new row in id_order (at the end when its id is the greatest).
+  void AddToOrder(std::uint32_t r) {
+    if (order_pending.empty() && (id_order.empty() || rows[id_order.back()].id < rows[r].id)) {
+      id_order.push_back(r);
+    } else {
+      order_pending.push_back(r);
+    }
+  }
+
+  void FlushOrder() {
+    if (order_pending.empty()) return;
+    auto id_less = [&](std::uint32_t a, std::uint32_t b) { return rows[a].id < rows[b].id; };
+    std::sort(order_pending.begin(), order_pending.end(), id_less);
+    const auto middle = static_cast<std::ptrdiff_t>(id_order.size());
+    id_order.insert(id_order.end(), order_pending.begin(), order_pending.end());
+    std::inplace_merge(id_order.begin(), id_order.begin() + middle, id_order.end(), id_less);
+    order_pending.clear();
   }
 
   void Derive(Row& row) {
@@ -253,6 +280,7 @@ struct TablesProjection::Table {
     const auto r = static_cast<std::uint32_t>(rows.size());
     by_id.emplace(row.id, r);
     rows.push_back(std::move(row));
+    AddToOrder(r);
     Derive(rows[r]);
     rows[r].search = SearchText(rows[r]);
     IndexGrams(r, rows[r].search, true);
@@ -300,6 +328,7 @@ struct TablesProjection::Table {
         rows.emplace_back();
         rows[r].id = std::string(id);
         by_id.emplace(std::string(id), r);
+        AddToOrder(r);
       } else {
         r = it->second;
         Index(r, false);
@@ -391,17 +420,17 @@ struct TablesProjection::Table {
   [[nodiscard]] Roaring Candidates(const Visibility& vis) const {
     if (!spec->owned) return live;
     if (vis.owner == Visibility::Owner::kUnowned) return unowned;
-    Roaring owned = live;
-    owned -= unowned;
     if (vis.all) return owned;
     Roaring out;
     if (owner_field >= 0) {
+      std::vector<const Roaring*> parts;
       for (const std::string& owner : vis.owners) {
         const auto sym = pool.Find(owner);
         if (!sym) continue;
         const auto& index = sym_index[owner_field];
-        if (auto it = index.find(*sym); it != index.end()) out |= it->second;
+        if (auto it = index.find(*sym); it != index.end()) parts.push_back(&it->second);
       }
+      if (!parts.empty()) out = Roaring::fastunion(parts.size(), parts.data());
       out &= owned;
     }
     if (!vis.member.empty() && team_field >= 0) {
@@ -444,7 +473,8 @@ struct Compiled {
   std::optional<std::vector<Value>> after_values;
   std::vector<Key> after_keys;
   std::string after_id;
-  std::vector<char32_t> search;
+  std::vector<char32_t> search;  // q= folded, as code points
+  std::string needle;            // ... and as text
 };
 
 Compiled Compile(const Table& t, const TableQuery& query) {
@@ -475,6 +505,7 @@ Compiled Compile(const Table& t, const TableQuery& query) {
     c.after_id = query.after()->second;
   }
   c.search = tables::CodePoints(query.search());
+  c.needle = query.search();
   return c;
 }
 
@@ -545,64 +576,103 @@ int CompareToCursor(const Table& t, const Compiled& c, const Row& a) {
   return std::string_view(c.after_id).compare(a.id);
 }
 
-// Calls `visit(row index)` for every match of the query within `vis`.
-template <typename Visit>
-void ForEachMatch(const Table& t, const Compiled& c, const Visibility& vis, Visit&& visit) {
-  Roaring candidates = t.Candidates(vis);
-  if (c.search.size() >= 2) {
-    for (std::size_t k = 1; k < c.search.size() && !candidates.isEmpty(); ++k) {
+// UTF-8 of code points (CodePoints decodes).
+std::string Utf8(const std::vector<char32_t>& cps) {
+  std::string out;
+  for (char32_t cp : cps) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else {
+      out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    }
+  }
+  return out;
+}
+
+// How a query's matches are found: a candidate set from the indexes
+// (visibility, q= bigrams, eq/in on interned fields), and what they do not
+// answer exactly, checked row by row.
+struct MatchPlan {
+  Roaring candidates;
+  std::string needle;                              // q= still to check (empty: none)
+  std::vector<const Compiled::Filter*> residual;  // filters still to check
+  [[nodiscard]] bool exact() const { return needle.empty() && residual.empty(); }
+};
+
+MatchPlan Plan(const Table& t, const Compiled& c, const Visibility& vis) {
+  MatchPlan plan;
+  plan.candidates = t.Candidates(vis);
+  if (!c.needle.empty()) {
+    // A row holds q's bigrams when q is in one of its search fields; with
+    // exactly two code points (valid UTF-8, no line break) the bigram's rows
+    // are exactly the matches.
+    const bool exact = c.search.size() == 2 && Utf8(c.search) == c.needle &&
+                       c.needle.find('\n') == std::string::npos;
+    if (!exact) plan.needle = c.needle;
+    for (std::size_t k = 1; k < c.search.size() && !plan.candidates.isEmpty(); ++k) {
       auto it = t.grams.find(Gram(c.search[k - 1], c.search[k]));
-      if (it == t.grams.end()) return;
-      candidates &= it->second;
+      if (it == t.grams.end()) {
+        plan.candidates = Roaring();
+        break;
+      }
+      plan.candidates &= it->second;
     }
   }
   for (const auto& f : c.filters) {
-    if (f.filter->op != Op::kEq && f.filter->op != Op::kIn) continue;
-    if (f.column.column->kind != Column::Kind::kField) continue;
-    const auto& index = t.sym_index[f.column.column->field];
     const auto type = f.column.column->type;
-    if (type != FieldType::kEnum && type != FieldType::kUser && type != FieldType::kRef) continue;
-    Roaring any;
+    const bool indexed =
+        (f.filter->op == Op::kEq || f.filter->op == Op::kIn) &&
+        f.column.column->kind == Column::Kind::kField &&
+        (type == FieldType::kEnum || type == FieldType::kUser || type == FieldType::kRef) &&
+        std::all_of(f.filter->values.begin(), f.filter->values.end(),
+                    [](const Json& v) { return v.is_string(); });
+    if (!indexed) {
+      plan.residual.push_back(&f);
+      continue;
+    }
+    // Exact: every row whose value is one of these symbols (and only those) matches.
+    const auto& index = t.sym_index[f.column.column->field];
+    std::vector<const Roaring*> parts;
     for (const Json& v : f.filter->values) {
-      if (!v.is_string()) continue;
       const auto sym = t.pool.Find(v.as_string());
       if (!sym) continue;
-      if (auto it = index.find(*sym); it != index.end()) any |= it->second;
+      if (auto it = index.find(*sym); it != index.end()) parts.push_back(&it->second);
     }
-    candidates &= any;
-  }
-  std::string needle;
-  if (!c.search.empty()) {
-    for (char32_t cp : c.search) {
-      // Re-encode: the folded q as UTF-8 (CodePoints decoded it for the grams).
-      if (cp < 0x80) {
-        needle.push_back(static_cast<char>(cp));
-      } else if (cp < 0x800) {
-        needle.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-      } else if (cp < 0x10000) {
-        needle.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        needle.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-      } else {
-        needle.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        needle.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        needle.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-      }
+    if (parts.empty()) {
+      plan.candidates = Roaring();
+    } else if (parts.size() == 1) {
+      plan.candidates &= *parts[0];
+    } else {
+      plan.candidates &= Roaring::fastunion(parts.size(), parts.data());
     }
   }
-  for (const std::uint32_t r : candidates) {
-    const Row& row = t.rows[r];
-    if (!needle.empty() && row.search.find(needle) == std::string::npos) continue;
-    bool ok = true;
-    for (const auto& f : c.filters) {
-      if (!Matches(t, row, f)) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) visit(r);
+  return plan;
+}
+
+bool Residual(const Table& t, const MatchPlan& plan, const Row& row) {
+  if (!plan.needle.empty() && row.search.find(plan.needle) == std::string::npos) return false;
+  for (const auto* f : plan.residual) {
+    if (!Matches(t, row, *f)) return false;
+  }
+  return true;
+}
+
+// Calls `visit(row index)` for every match of the query within `vis`.
+template <typename Visit>
+void ForEachMatch(const Table& t, const Compiled& c, const Visibility& vis, Visit&& visit) {
+  const MatchPlan plan = Plan(t, c, vis);
+  for (const std::uint32_t r : plan.candidates) {
+    if (plan.exact() || Residual(t, plan, t.rows[r])) visit(r);
   }
 }
 
@@ -902,6 +972,7 @@ Status TablesProjection::Load(std::span<const std::pair<std::string, std::string
       return DataLossError("read model 'tables': corrupt document " + key);
     }
   }
+  for (auto& table : tables_) table->FlushOrder();
   return Status::Ok();
 }
 
@@ -939,6 +1010,7 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   for (const auto& d : decoded) {
     if (auto r = d.table->Fold(d.id, d.event, *d.recorded)) touched.emplace_back(d.table, *r);
   }
+  for (auto& table : tables_) table->FlushOrder();
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (const auto& [table, r] : touched) {
@@ -1027,9 +1099,7 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
     return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
   };
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
-  ListPage page;
-  ForEachMatch(*t, c, visibility, [&](std::uint32_t r) {
-    ++page.total;
+  auto consider = [&](std::uint32_t r) {
     if (c.after_values && CompareToCursor(*t, c, t->rows[r]) <= 0) return;
     if (heap.size() <= limit) {
       heap.push(r);
@@ -1037,13 +1107,58 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
       heap.pop();
       heap.push(r);
     }
-  });
+  };
+  ListPage page;
+  const MatchPlan plan = Plan(*t, c, visibility);
   std::vector<std::uint32_t> rows;
-  while (!heap.empty()) {
-    rows.push_back(heap.top());
-    heap.pop();
+  if (!plan.exact()) {
+    for (const std::uint32_t r : plan.candidates) {
+      if (!Residual(*t, plan, t->rows[r])) continue;
+      ++page.total;
+      consider(r);
+    }
+  } else {
+    // The indexes answer the query: the total is their count, and only the
+    // page is looked for.
+    page.total = plan.candidates.cardinality();
+    bool walked = false;
+    const std::size_t n = t->id_order.size();
+    // Default order (id descending): walk the ids down from the cursor while
+    // that is cheaper than ranking every match (it is when matches are dense).
+    if (c.sort.empty() && page.total > 0 &&
+        static_cast<double>(limit + 1) * static_cast<double>(n) <
+            static_cast<double>(page.total) * static_cast<double>(page.total)) {
+      std::size_t pos = n;
+      if (c.after_values) {
+        pos = static_cast<std::size_t>(
+            std::lower_bound(t->id_order.begin(), t->id_order.end(), c.after_id,
+                             [&](std::uint32_t r, const std::string& id) {
+                               return t->rows[r].id < id;
+                             }) -
+            t->id_order.begin());
+      }
+      // A bounded walk: unevenly spread matches fall back to ranking.
+      std::size_t budget = std::max<std::size_t>(page.total, 4096);
+      while (pos > 0 && rows.size() <= limit && budget > 0) {
+        --pos;
+        --budget;
+        const std::uint32_t r = t->id_order[pos];
+        if (plan.candidates.contains(r)) rows.push_back(r);
+      }
+      walked = rows.size() > limit || pos == 0;
+      if (!walked) rows.clear();
+    }
+    if (!walked) {
+      for (const std::uint32_t r : plan.candidates) consider(r);
+    }
   }
-  std::reverse(rows.begin(), rows.end());
+  if (!heap.empty()) {
+    while (!heap.empty()) {
+      rows.push_back(heap.top());
+      heap.pop();
+    }
+    std::reverse(rows.begin(), rows.end());
+  }
   if (rows.size() > limit) {
     rows.resize(limit);
     const Row& last = t->rows[rows.back()];
