@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <deque>
 #include <charconv>
 #include <mutex>
 #include <queue>
@@ -61,7 +62,7 @@ struct TablesProjection::Table {
 
   const domain::EntitySpec* spec;
   tables::StringPool pool;
-  std::vector<Row> rows;
+  std::deque<Row> rows;  // a row never moves (no reallocation copies)
   std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
   Roaring live;                                             // rows not deleted
   Roaring unowned;                                          // live rows without an owner
@@ -74,7 +75,8 @@ struct TablesProjection::Table {
   std::vector<std::unordered_map<Sym, Roaring>> sym_index;  // kEnum/kUser/kRef fields
   std::unordered_map<Sym, Roaring> members;                 // team user -> rows
   std::unordered_map<std::uint64_t, Roaring> grams;         // q= index
-  std::vector<std::unordered_map<std::string, std::vector<std::uint32_t>>> unique;  // kUnique
+  // kUnique fields: the hash of the folded value -> live rows (Taken compares the values).
+  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> unique;
   int owner_field = -1;
   int team_field = -1;
   Deriver deriver;
@@ -86,61 +88,118 @@ struct TablesProjection::Table {
 
   [[nodiscard]] std::string SearchText(const Row& row) const {
     std::string out;
+    std::string folded;
     for (std::size_t i = 0; i < spec->fields.size(); ++i) {
       if (!spec->fields[i].Has(domain::kSearch)) continue;
       const std::string_view text = tables::TextOf(row.values[i], pool);
       if (text.empty()) continue;
+      tables::Fold(text, folded);
       if (!out.empty()) out.push_back('\n');
-      out += domain::FoldForCompare(text);
+      out += folded;
     }
     return out;
   }
 
-  void IndexGrams(std::uint32_t r, std::string_view text, bool add) {
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string_view::npos) end = text.size();
-      const auto cps = tables::CodePoints(text.substr(start, end - start));
-      for (std::size_t k = 1; k < cps.size(); ++k) {
+  // The distinct bigrams of a search text (lines apart), sorted.
+  static void GramsOf(std::string_view text, std::vector<std::uint64_t>& out) {
+    out.clear();
+    char32_t prev = 0;
+    bool have = false;
+    for (std::size_t i = 0; i < text.size();) {
+      const char32_t cp = tables::NextCodePoint(text, i);
+      if (cp == '\n') {
+        have = false;
+        continue;
+      }
+      if (have) out.push_back(Gram(prev, cp));
+      prev = cp;
+      have = true;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+
+  // Moves row r's bigrams from the search text `before` to `after`
+  // (only the bigrams that differ).
+  void Regram(std::uint32_t r, std::string_view before, std::string_view after) {
+    thread_local std::vector<std::uint64_t> old_grams;
+    thread_local std::vector<std::uint64_t> new_grams;
+    GramsOf(before, old_grams);
+    GramsOf(after, new_grams);
+    auto o = old_grams.begin();
+    auto n = new_grams.begin();
+    while (o != old_grams.end() || n != new_grams.end()) {
+      if (n == new_grams.end() || (o != old_grams.end() && *o < *n)) {
+        if (auto it = grams.find(*o); it != grams.end()) it->second.remove(r);
+        ++o;
+      } else if (o == old_grams.end() || *n < *o) {
+        grams[*n].add(r);
+        ++n;
+      } else {
+        ++o;
+        ++n;
+      }
+    }
+  }
+
+  static std::uint64_t UniqueHash(std::string_view folded) {
+    return std::hash<std::string_view>{}(folded);
+  }
+
+  // Adds (or removes) row r to the indexes of field i (its current value).
+  void IndexField(std::uint32_t r, std::size_t i, bool add) {
+    Row& row = rows[r];
+    const Value& v = row.values[i];
+    if (const auto* sym = std::get_if<tables::SymRef>(&v)) {
+      add ? sym_index[i][sym->v].add(r) : sym_index[i][sym->v].remove(r);
+    }
+    if (!row.deleted && spec->fields[i].Has(domain::kUnique)) {
+      const std::string_view text = tables::TextOf(v, pool);
+      if (!text.empty()) {
+        thread_local std::string folded;
+        tables::Fold(text, folded);
+        auto& index = unique[i];
+        const std::uint64_t h = UniqueHash(folded);
         if (add) {
-          grams[Gram(cps[k - 1], cps[k])].add(r);
-        } else if (auto it = grams.find(Gram(cps[k - 1], cps[k])); it != grams.end()) {
-          it->second.remove(r);
+          index.emplace(h, r);
+        } else {
+          auto [first, last] = index.equal_range(h);
+          for (auto it = first; it != last; ++it) {
+            if (it->second == r) {
+              index.erase(it);
+              break;
+            }
+          }
         }
       }
-      start = end + 1;
+    }
+    if (static_cast<int>(i) == team_field) {
+      if (const auto* team = std::get_if<tables::Team>(&v)) {
+        for (const auto& item : *team) {
+          add ? members[item.user].add(r) : members[item.user].remove(r);
+        }
+      }
+    }
+  }
+
+  // Adds (or removes) row r to the live/owned/unowned sets.
+  void IndexPlacement(std::uint32_t r, bool add) {
+    const Row& row = rows[r];
+    if (row.deleted) return;
+    Roaring& placed = Owner(row).empty() ? unowned : owned;
+    if (add) {
+      live.add(r);
+      placed.add(r);
+    } else {
+      live.remove(r);
+      placed.remove(r);
     }
   }
 
   // Adds (or removes) row r to every index its current values place it in.
   void Index(std::uint32_t r, bool add) {
-    Row& row = rows[r];
-    const bool is_live = !row.deleted;
-    auto put = [&](Roaring& bitmap) { add ? bitmap.add(r) : bitmap.remove(r); };
-    if (is_live) {
-      put(live);
-      put(Owner(row).empty() ? unowned : owned);
-    }
-    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
-      const Value& v = row.values[i];
-      if (const auto* sym = std::get_if<tables::SymRef>(&v)) put(sym_index[i][sym->v]);
-      if (spec->fields[i].Has(domain::kUnique) && is_live) {
-        const std::string_view text = tables::TextOf(v, pool);
-        if (text.empty()) continue;
-        auto& ids = unique[i][domain::FoldForCompare(text)];
-        if (add) {
-          ids.push_back(r);
-        } else {
-          std::erase(ids, r);
-        }
-      }
-    }
-    if (team_field >= 0) {
-      if (const auto* team = std::get_if<tables::Team>(&row.values[team_field])) {
-        for (const auto& item : *team) put(members[item.user]);
-      }
-    }
+    IndexPlacement(r, add);
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) IndexField(r, i, add);
   }
 
   // Places a new row in id_order (at the end when its id is the greatest).
@@ -283,13 +342,18 @@ struct TablesProjection::Table {
     AddToOrder(r);
     Derive(rows[r]);
     rows[r].search = SearchText(rows[r]);
-    IndexGrams(r, rows[r].search, true);
+    Regram(r, {}, rows[r].search);
     Index(r, true);
     return true;
   }
 
-  void Merge(Row& row, const Json& set) {
+  // Sets the fields `set` names on row r. Unless `full` (the caller
+  // re-indexes the whole row), takes each field it changes out of the
+  // indexes first (and the row's placement with owner_id), marking it in
+  // `changed` (bit i: field i) for Reindex.
+  void Merge(std::uint32_t r, const Json& set, bool full, std::uint64_t& changed) {
     if (!set.is_object()) return;
+    Row& row = rows[r];
     for (const auto& [key, value] : set.as_object()) {
       if (key == "custom") {
         if (!value.is_object()) {
@@ -312,22 +376,36 @@ struct TablesProjection::Table {
       }
       const domain::FieldSpec* field = spec->Find(key);
       if (field == nullptr || field->Has(domain::kDerived)) continue;
-      row.values[field - spec->fields.data()] = tables::FromJson(field->type, value, &pool);
+      const auto i = static_cast<std::size_t>(field - spec->fields.data());
+      Unindex(r, i, full, changed);
+      row.values[i] = tables::FromJson(field->type, value, &pool);
     }
   }
 
+  // Takes field i of row r out of the indexes before it changes (once).
+  void Unindex(std::uint32_t r, std::size_t i, bool full, std::uint64_t& changed) {
+    if (full || (changed & (std::uint64_t{1} << i)) != 0) return;
+    changed |= std::uint64_t{1} << i;
+    if (static_cast<int>(i) == owner_field) IndexPlacement(r, false);
+    IndexField(r, i, false);
+  }
+
   // Folds one event of record `id` (record::Evolve's semantics). Returns the
-  // row touched, or nullopt when the event was skipped.
+  // row touched, or nullopt when the event was skipped. Creates, deletes and
+  // restores re-index the whole row; other events only the fields they set.
   std::optional<std::uint32_t> Fold(std::string_view id, const domain::record::Event& event,
                                     const eventstore::RecordedEvent& recorded) {
     auto it = by_id.find(id);
     std::uint32_t r = 0;
+    // A field mask needs a bit per field.
+    bool full = spec->fields.size() > 64;
     if (event.action == domain::record::kCreated) {
+      full = true;
       if (it == by_id.end()) {
         r = static_cast<std::uint32_t>(rows.size());
         rows.emplace_back();
         rows[r].id = std::string(id);
-        by_id.emplace(std::string(id), r);
+        by_id.emplace(rows[r].id, r);
         AddToOrder(r);
       } else {
         r = it->second;
@@ -347,23 +425,48 @@ struct TablesProjection::Table {
         return std::nullopt;
       }
       r = it->second;
-      Index(r, false);
-      if (event.action == domain::record::kDeleted) rows[r].deleted = true;
-      if (event.action == domain::record::kRestored) rows[r].deleted = false;
+      const bool deleted = event.action == domain::record::kDeleted
+                               ? true
+                               : (event.action == domain::record::kRestored ? false
+                                                                            : rows[r].deleted);
+      if (full || deleted != rows[r].deleted) {
+        full = true;
+        Index(r, false);
+        rows[r].deleted = deleted;
+      }
     }
+    std::uint64_t changed = 0;
+    Merge(r, event.set, full, changed);
     Row& row = rows[r];
-    Merge(row, event.set);
     row.version = recorded.version;
     row.position = recorded.position;
     row.updated_ns = recorded.recorded_at_ns;
-    Derive(row);
-    std::string search = SearchText(row);
-    if (search != row.search) {
-      IndexGrams(r, row.search, false);
-      IndexGrams(r, search, true);
-      row.search = std::move(search);
+    if (deriver) {
+      for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+        if (spec->fields[i].Has(domain::kDerived)) Unindex(r, i, full, changed);
+      }
+      Derive(row);
     }
-    Index(r, true);
+    bool search_changed = full;
+    for (std::size_t i = 0; i < spec->fields.size() && !search_changed; ++i) {
+      search_changed = (changed & (std::uint64_t{1} << i)) != 0 && spec->fields[i].Has(domain::kSearch);
+    }
+    if (search_changed) {
+      std::string search = SearchText(row);
+      if (search != row.search) {
+        Regram(r, row.search, search);
+        row.search = std::move(search);
+      }
+    }
+    if (full) {
+      Index(r, true);
+    } else {
+      for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+        if ((changed & (std::uint64_t{1} << i)) == 0) continue;
+        IndexField(r, i, true);
+        if (static_cast<int>(i) == owner_field) IndexPlacement(r, true);
+      }
+    }
     return r;
   }
 
@@ -1240,11 +1343,16 @@ bool TablesProjection::Taken(const domain::EntitySpec& spec, std::string_view fi
   const Table* t = TableOf(spec);
   if (t == nullptr) return false;
   if (const domain::FieldSpec* f = spec.Find(field); f != nullptr && f->Has(domain::kUnique)) {
-    const auto& index = t->unique[f - spec.fields.data()];
-    auto it = index.find(std::string(folded));
-    if (it == index.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(),
-                       [&](std::uint32_t r) { return t->rows[r].id != except_id; });
+    const auto i = static_cast<std::size_t>(f - spec.fields.data());
+    auto [first, last] = t->unique[i].equal_range(Table::UniqueHash(folded));
+    std::string value;
+    for (auto it = first; it != last; ++it) {
+      const Row& row = t->rows[it->second];
+      if (row.id == except_id) continue;
+      tables::Fold(tables::TextOf(row.values[i], t->pool), value);
+      if (value == folded) return true;
+    }
+    return false;
   }
   // Other fields (custom.KEY): a scan of the live rows.
   Column column;
