@@ -193,7 +193,8 @@ void AddActionRoutes(std::vector<RouteCall>& t) {
                  .valid_body =
                      [single](C c) {
                        Json body = Ids(c);
-                       for (const auto& [key, value] : single(c).as_object()) body.Set(key, value);
+                       const Json fields = single(c);
+                       for (const auto& [key, value] : fields.as_object()) body.Set(key, value);
                        return body;
                      },
                  .scoped = true,
