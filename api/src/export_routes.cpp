@@ -30,8 +30,8 @@ using domain::FieldSpec;
 constexpr std::string_view kCsvType = "text/csv; charset=utf-8";
 constexpr std::string_view kXlsxType =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-constexpr std::size_t kImportBatch = 1000;        // rows between read-model catch-ups
-constexpr std::size_t kProgressEvery = 10'000;    // rows between progress log lines
+constexpr std::size_t kImportBatch = 1000;      // rows between read-model catch-ups
+constexpr std::size_t kProgressEvery = 10'000;  // rows between progress log lines
 constexpr std::string_view kTempPrefix = "export-";
 
 // One column of an export or import: a table field or a custom field.
@@ -121,7 +121,9 @@ class UserNames {
   std::unordered_map<std::string, std::string> ids_by_username_;
 };
 
-bool IsOwnerField(const Column& c) { return !c.custom() && c.field->type == domain::FieldType::kUser; }
+bool IsOwnerField(const Column& c) {
+  return !c.custom() && c.field->type == domain::FieldType::kUser;
+}
 
 // ---- Export -----------------------------------------------------------------
 
@@ -295,7 +297,8 @@ Result<std::vector<ImportColumn>> MapHeader(const EntitySpec& spec, const Column
       return FieldError(std::string(title), "unknown column \"" + std::string(title) + "\"");
     }
     if (!seen.insert(found).second) {
-      return FieldError(std::string(title), "the column \"" + std::string(title) + "\" is repeated");
+      return FieldError(std::string(title),
+                        "the column \"" + std::string(title) + "\" is repeated");
     }
     const bool read_only = !found->custom() && (found->field->Has(domain::kReadOnly) ||
                                                 found->field->Has(domain::kDerived));
@@ -307,9 +310,9 @@ Result<std::vector<ImportColumn>> MapHeader(const EntitySpec& spec, const Column
       return c.column != nullptr && c.column->field == &f;
     });
     if (!present) {
-      return FieldError(std::string(f.name),
-                        "the file has no column " + std::string(f.name) + " (" +
-                            std::string(f.label) + "), which is required");
+      return FieldError(std::string(f.name), "the file has no column " + std::string(f.name) +
+                                                 " (" + std::string(f.label) +
+                                                 "), which is required");
     }
   }
   return out;
@@ -500,15 +503,13 @@ Result<Response> Import(ApiContext& ctx, const EntitySpec& spec, const Call& cal
       if (bad[static_cast<std::size_t>(n - 1)]) continue;
       // The row is checked again as the create runs: the log may have moved.
       Result<Json> body = importer.Prepare(row, n, errors);
-      Result<Created> created = body.ok() ? importer.Create(std::move(body).value())
-                                          : Result<Created>(body.status());
+      Result<Created> created =
+          body.ok() ? importer.Create(std::move(body).value()) : Result<Created>(body.status());
       if (!created.ok()) {
         if (body.ok()) {
           const Status& s = created.status();
-          errors.push_back(
-              {n, s.field().value_or(s.parameter().value_or("")), s.code() == StatusCode::kInternal
-                                                                      ? "internal error"
-                                                                      : s.message()});
+          errors.push_back({n, s.field().value_or(s.parameter().value_or("")),
+                            s.code() == StatusCode::kInternal ? "internal error" : s.message()});
         }
         continue;
       }

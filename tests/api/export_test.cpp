@@ -79,9 +79,9 @@ class ExportTest : public ApiTest {
     auto role = client_->Call(
         admin_, "POST", "/api/v1/roles",
         Obj({{"name", "导出销售"},
-             {"permissions", Json::Array{"customer.read", "customer.create", "customer.delete",
-                                         "customer.export", "customer.import",
-                                         "custom_field.read", "user.read"}},
+             {"permissions",
+              Json::Array{"customer.read", "customer.create", "customer.delete", "customer.export",
+                          "customer.import", "custom_field.read", "user.read"}},
              {"data_scope", "self"}}));
     ASSERT_EQ(role.status, 201u) << role.body;
     role_ids_["导出销售"] = Id(role);
@@ -118,9 +118,8 @@ class ExportTest : public ApiTest {
 
   // Customer names the caller's list holds, once the imports are applied.
   std::vector<std::string> Names(const std::string& token) {
-    auto r = client_->Call(token, "GET",
-                           "/api/v1/customers?limit=500" +
-                               "&min_position=" + std::to_string(position_));
+    auto r = client_->Call(
+        token, "GET", "/api/v1/customers?limit=500" + "&min_position=" + std::to_string(position_));
     std::vector<std::string> names;
     for (const auto& item : r.json.Find("items")->as_array()) {
       names.push_back(item.Find("name")->as_string());
@@ -155,7 +154,8 @@ TEST_F(ExportTest, CsvHasBomChineseHeadersLabelsAndOnlyTheCallersRecords) {
                                                     {"source", "web"},
                                                     {"phone", "021-5555"},
                                                     {"custom", Obj({{"budget", "12500.5"}})}}));
-  const std::string b = Customer(zhang_token_, Obj({{"name", "杭州远景, \"贸易\""}, {"level", "b"}}));
+  const std::string b =
+      Customer(zhang_token_, Obj({{"name", "杭州远景, \"贸易\""}, {"level", "b"}}));
   Customer(liu_token_, Obj({{"name", "小刘的客户"}, {"level", "a"}}));
 
   auto r = Export(zhang_token_, "format=csv");
@@ -196,7 +196,8 @@ TEST_F(ExportTest, CsvHasBomChineseHeadersLabelsAndOnlyTheCallersRecords) {
   EXPECT_EQ(ColumnOf(ParseCsv(filtered.body), "客户名称"),
             std::vector<std::string>{"杭州远景, \"贸易\""});
   auto selected = Export(zhang_token_, "format=csv&ids=" + a);
-  EXPECT_EQ(ColumnOf(ParseCsv(selected.body), "客户名称"), std::vector<std::string>{"上海华成科技"});
+  EXPECT_EQ(ColumnOf(ParseCsv(selected.body), "客户名称"),
+            std::vector<std::string>{"上海华成科技"});
   auto search = Export(zhang_token_, "format=csv&q=华成");
   EXPECT_EQ(ColumnOf(ParseCsv(search.body), "客户名称"), std::vector<std::string>{"上海华成科技"});
   auto others = Export(liu_token_, "format=csv&ids=" + a + "," + b);
@@ -237,9 +238,9 @@ TEST_F(ExportTest, HeadAnswersTheLengthWithoutTheFile) {
 }
 
 TEST_F(ExportTest, XlsxHoldsTextAndMoneyCells) {
-  Customer(zhang_token_, Obj({{"name", "苏州工业园"},
-                              {"level", "c"},
-                              {"custom", Obj({{"budget", "12500.50"}})}}));
+  Customer(
+      zhang_token_,
+      Obj({{"name", "苏州工业园"}, {"level", "c"}, {"custom", Obj({{"budget", "12500.50"}})}}));
   auto r = Export(zhang_token_, "format=xlsx");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.Header("content-type"),
@@ -249,8 +250,8 @@ TEST_F(ExportTest, XlsxHoldsTextAndMoneyCells) {
   std::ofstream(file, std::ios::binary) << r.body;
   auto unzip = [&](const std::string& member) {
     std::string out;
-    FILE* pipe = ::popen(("unzip -p '" + file.string() + "' " + member + " 2>/dev/null").c_str(),
-                         "r");
+    FILE* pipe =
+        ::popen(("unzip -p '" + file.string() + "' " + member + " 2>/dev/null").c_str(), "r");
     if (pipe == nullptr) return out;
     char buffer[4096];
     std::size_t n = 0;
@@ -328,8 +329,8 @@ TEST_F(ExportTest, DuplicatesAgainstRecordsAndWithinTheFileAreReported) {
 }
 
 TEST_F(ExportTest, RefusesOtherMediaTypesAndUnknownColumns) {
-  auto json = client_->Call(zhang_token_, "POST", "/api/v1/customers/import",
-                            Obj({{"name", "JSON 客户"}}));
+  auto json =
+      client_->Call(zhang_token_, "POST", "/api/v1/customers/import", Obj({{"name", "JSON 客户"}}));
   EXPECT_EQ(json.status, 415u) << json.body;
   EXPECT_EQ(json.Code(), "unsupported_media_type");
 
@@ -367,9 +368,9 @@ TEST_F(ExportTest, TheExportImportsBackUnchanged) {
   EXPECT_EQ(Int(r, "total"), 2);
   EXPECT_EQ(Int(r, "imported"), 2) << r.body;
   EXPECT_TRUE(Errors(r).empty()) << r.body;
-  auto list = client_->Call(zhang_token_, "GET",
-                            "/api/v1/customers?name=宁波港务&min_position=" +
-                                std::to_string(position_));
+  auto list =
+      client_->Call(zhang_token_, "GET",
+                    "/api/v1/customers?name=宁波港务&min_position=" + std::to_string(position_));
   ASSERT_EQ(list.status, 200u) << list.body;
   const auto& items = list.json.Find("items")->as_array();
   ASSERT_EQ(items.size(), 1u) << list.body;

@@ -175,6 +175,7 @@ OrgServerTest::Prepared OrgServerTest::Prepare(const RouteCall& call, const std:
     out.target_id = SharedTarget(call.target);
   }
   out.path = FillPath(call.pattern, out.target_id);
+  if (!call.query.empty()) out.path += "?" + call.query;
   if (call.body != BodyKind::kNone) out.body = call.valid_body(NextContext());
   return out;
 }

@@ -197,6 +197,22 @@ std::vector<RouteCall> MakeTable() {
                .pattern = "/api/v1/roles/{id}/history",
                .access = "role.read",
                .target = Target::kRole});
+
+  // ---- export and import (the list entities that have them) ----------------------
+  // Imports take a text/csv body, which this table cannot send yet: the
+  // matrix calls them without one (415 for the administrator), so only the
+  // access check is covered; tests/api/export_test.cpp covers the rest.
+  for (const std::string name : {"lead", "customer", "contact"}) {
+    const std::string base = "/api/v1/" + name + "s";
+    t.push_back({.method = "GET",
+                 .pattern = base + "/export",
+                 .access = name + ".export",
+                 .query = "format=csv"});
+    t.push_back({.method = "POST",
+                 .pattern = base + "/import",
+                 .access = name + ".import",
+                 .query = "dry_run=true"});
+  }
   return t;
 }
 

@@ -74,6 +74,7 @@ struct RouteCall {
   bool as_of = false;         // reads as_of, as_of_position
   bool if_match = false;      // reads If-Match
   bool ends_session = false;  // revokes the token it is called with
+  std::string query;          // appended to the path ("format=csv"): what the call needs
 
   [[nodiscard]] std::string Label() const { return method + " " + pattern; }
 };
