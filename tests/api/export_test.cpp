@@ -6,7 +6,6 @@
 #include <fstream>
 
 #include "api_fixture.hpp"
-#include "raw_http.hpp"
 
 namespace chronicle::testing {
 namespace {
@@ -118,8 +117,8 @@ class ExportTest : public ApiTest {
 
   // Customer names the caller's list holds, once the imports are applied.
   std::vector<std::string> Names(const std::string& token) {
-    auto r = client_->Call(
-        token, "GET", "/api/v1/customers?limit=500" + "&min_position=" + std::to_string(position_));
+    auto r = client_->Call(token, "GET",
+                           "/api/v1/customers?limit=500&min_position=" + std::to_string(position_));
     std::vector<std::string> names;
     for (const auto& item : r.json.Find("items")->as_array()) {
       names.push_back(item.Find("name")->as_string());
@@ -191,7 +190,7 @@ TEST_F(ExportTest, CsvHasBomChineseHeadersLabelsAndOnlyTheCallersRecords) {
   EXPECT_EQ(cell("预算"), "12500.50");
 
   // The list's filters, and ids=, narrow it; ids never reach past the scope.
-  auto filtered = Export(zhang_token_, "format=csv&level=b");
+  auto filtered = Export(zhang_token_, "format=csv&name.contains=远景");
   ASSERT_EQ(filtered.status, 200u) << filtered.body;
   EXPECT_EQ(ColumnOf(ParseCsv(filtered.body), "客户名称"),
             std::vector<std::string>{"杭州远景, \"贸易\""});
@@ -221,20 +220,6 @@ TEST_F(ExportTest, CsvHasBomChineseHeadersLabelsAndOnlyTheCallersRecords) {
     ++left;
   }
   EXPECT_EQ(left, 0u);
-}
-
-TEST_F(ExportTest, HeadAnswersTheLengthWithoutTheFile) {
-  Customer(zhang_token_, Obj({{"name", "头部客户"}}));
-  RawRequest head;
-  head.method = "HEAD";
-  head.target = "/api/v1/customers/export?format=csv";
-  head.headers = {{"Authorization", "Bearer " + zhang_token_}};
-  auto a = SendRaw(server_->port(), head);
-  ASSERT_TRUE(a.answered) << a.error;
-  EXPECT_EQ(a.status, 200u) << a.Describe();
-  EXPECT_EQ(a.Header("content-type"), "text/csv; charset=utf-8");
-  EXPECT_GT(std::stoul(a.Header("content-length")), 10u);
-  EXPECT_TRUE(a.body.empty());
 }
 
 TEST_F(ExportTest, XlsxHoldsTextAndMoneyCells) {
