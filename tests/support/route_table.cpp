@@ -541,6 +541,29 @@ std::vector<RouteCall> MakeTable() {
   AddEntityRoutes(t);
   AddActionRoutes(t);
   AddPoolRoutes(t);
+
+  // ---- export and import (the list entities that have them) ----------------------
+  // An import's body is CSV (the client sends a string body as text/csv); a
+  // dry run appends nothing, so the matrix's "refused calls append nothing"
+  // holds for the success path too.
+  for (const std::string name : {"lead", "customer", "contact"}) {
+    const std::string base = "/api/v1/" + name + "s";
+    t.push_back({.method = "GET",
+                 .pattern = base + "/export",
+                 .access = name + ".export",
+                 .query = "format=csv"});
+    t.push_back({.method = "POST",
+                 .pattern = base + "/import",
+                 .access = name + ".import",
+                 .query = "dry_run=true",
+                 .body = BodyKind::kRequired,
+                 .valid_body = [name](C c) -> Json {
+                   if (name == "contact") {
+                     return "name,customer_id\n联系人" + c.unique + "," + c.world.customer_b + "\n";
+                   }
+                   return "name\n导入" + c.unique + "\n";
+                 }});
+  }
   return t;
 }
 
