@@ -5,8 +5,8 @@
 
 #include "chronicle/domain/department.hpp"
 #include "chronicle/domain/record.hpp"
-#include "chronicle/domain/secrets.hpp"
 #include "chronicle/domain/role.hpp"
+#include "chronicle/domain/secrets.hpp"
 #include "chronicle/domain/user.hpp"
 
 namespace chronicle::projections {

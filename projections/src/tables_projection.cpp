@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <deque>
 #include <charconv>
+#include <deque>
 #include <mutex>
 #include <queue>
 #include <roaring/roaring.hh>
@@ -64,9 +64,9 @@ struct TablesProjection::Table {
   tables::StringPool pool;
   std::deque<Row> rows;  // a row never moves (no reallocation copies)
   std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
-  Roaring live;                                             // rows not deleted
-  Roaring unowned;                                          // live rows without an owner
-  Roaring owned;                                            // live rows with an owner
+  Roaring live;     // rows not deleted
+  Roaring unowned;  // live rows without an owner
+  Roaring owned;    // live rows with an owner
   // Every row (deleted ones too) by id ascending: the default order (id
   // descending) is walked from its end. Rows created out of id order wait
   // in order_pending until the end of the batch (FlushOrder).
@@ -425,10 +425,10 @@ struct TablesProjection::Table {
         return std::nullopt;
       }
       r = it->second;
-      const bool deleted = event.action == domain::record::kDeleted
-                               ? true
-                               : (event.action == domain::record::kRestored ? false
-                                                                            : rows[r].deleted);
+      const bool deleted =
+          event.action == domain::record::kDeleted
+              ? true
+              : (event.action == domain::record::kRestored ? false : rows[r].deleted);
       if (full || deleted != rows[r].deleted) {
         full = true;
         Index(r, false);
@@ -449,7 +449,8 @@ struct TablesProjection::Table {
     }
     bool search_changed = full;
     for (std::size_t i = 0; i < spec->fields.size() && !search_changed; ++i) {
-      search_changed = (changed & (std::uint64_t{1} << i)) != 0 && spec->fields[i].Has(domain::kSearch);
+      search_changed =
+          (changed & (std::uint64_t{1} << i)) != 0 && spec->fields[i].Has(domain::kSearch);
     }
     if (search_changed) {
       std::string search = SearchText(row);
@@ -707,7 +708,7 @@ std::string Utf8(const std::vector<char32_t>& cps) {
 // answer exactly, checked row by row.
 struct MatchPlan {
   Roaring candidates;
-  std::string needle;                              // q= still to check (empty: none)
+  std::string needle;                             // q= still to check (empty: none)
   std::vector<const Compiled::Filter*> residual;  // filters still to check
   [[nodiscard]] bool exact() const { return needle.empty() && residual.empty(); }
 };
@@ -892,8 +893,8 @@ void BindFilterField(const domain::EntitySpec& spec, std::span<const domain::Cus
 }
 
 // Parses one filter value with the field's type; the normalized JSON value.
-Result<Json> ParseValue(const domain::FieldSpec& field, const Column& column,
-                        std::string_view text, const std::string& parameter) {
+Result<Json> ParseValue(const domain::FieldSpec& field, const Column& column, std::string_view text,
+                        const std::string& parameter) {
   auto parsed = domain::ParseFieldText(field, text);
   if (!parsed.ok()) return ParamError(parameter, parsed.status().message());
   Json v = std::move(parsed).value();
@@ -954,7 +955,8 @@ Result<TableQuery> TableQuery::Parse(const domain::EntitySpec& spec,
     }
     query.limit_ = n;
   }
-  if (auto it = params.find("sort"); it != params.end() && !it->second.empty()) {
+  if (auto it = params.find("sort"); it != params.end()) {
+    if (it->second.empty()) return ParamError("sort", "sort must name a field");
     std::string_view rest = it->second;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
@@ -1005,7 +1007,8 @@ Result<TableQuery> TableQuery::Parse(const domain::EntitySpec& spec,
       std::string_view rest = text;
       while (true) {
         const auto comma = rest.find(',');
-        CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(field.spec, filter.column, rest.substr(0, comma), param));
+        CHRONICLE_ASSIGN_OR_RETURN(
+            Json v, ParseValue(field.spec, filter.column, rest.substr(0, comma), param));
         filter.values.push_back(std::move(v));
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
@@ -1234,10 +1237,9 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
       std::size_t pos = n;
       if (c.after_values) {
         pos = static_cast<std::size_t>(
-            std::lower_bound(t->id_order.begin(), t->id_order.end(), c.after_id,
-                             [&](std::uint32_t r, const std::string& id) {
-                               return t->rows[r].id < id;
-                             }) -
+            std::lower_bound(
+                t->id_order.begin(), t->id_order.end(), c.after_id,
+                [&](std::uint32_t r, const std::string& id) { return t->rows[r].id < id; }) -
             t->id_order.begin());
       }
       // A bounded walk: unevenly spread matches fall back to ranking.
