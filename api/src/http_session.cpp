@@ -102,10 +102,9 @@ void HttpSession::OnHeader(beast::error_code ec, std::size_t bytes) {
     body_limit_ = std::max(body_limit_, context_.options.upload_body_limit);
     parser_->body_limit(body_limit_);
   }
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code e, std::size_t n) {
-                     self->OnRead(e, n);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code e, std::size_t n) { self->OnRead(e, n); });
 }
 
 void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
@@ -132,8 +131,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
     close_after_response_ = true;  // the rest of the body is still on the wire
     linger_ = true;
     return Send(ProblemResponse(413, "payload_too_large",
-                                "request body exceeds " +
-                                    std::to_string(body_limit_) + " bytes"),
+                                "request body exceeds " + std::to_string(body_limit_) + " bytes"),
                 false, 11);
   }
   if (ec == http::error::header_limit) {

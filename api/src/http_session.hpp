@@ -67,7 +67,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   bool closed_ = false;              // DoClose ran: nothing more is read or run
   bool first_request_ = true;
   std::size_t body_limit_ = 0;  // of the request being read
-  bool head_ = false;  // the request in flight is HEAD: answer without a body
+  bool head_ = false;           // the request in flight is HEAD: answer without a body
   bool close_after_response_ = false;
   bool linger_ = false;  // the request was not fully read
   std::size_t drained_ = 0;

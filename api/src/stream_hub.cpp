@@ -6,8 +6,8 @@
 #include <map>
 
 #include "chronicle/base/time.hpp"
-#include "chronicle/json/parse.hpp"
 #include "chronicle/domain/secrets.hpp"
+#include "chronicle/json/parse.hpp"
 #include "entity_routes.hpp"
 #include "request_parsing.hpp"
 

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
-#include <ctime>
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/domain/record.hpp"
@@ -365,7 +365,8 @@ RefQuery RandomQuery(RandomData& rd) {
         f = {"locked", "eq", {rd.Chance(50) ? "true" : "false"}};
         break;
       case 7:
-        f = {"custom.score", rd.Chance(50) ? "gt" : "lte",
+        f = {"custom.score",
+             rd.Chance(50) ? "gt" : "lte",
              {rd.Chance(30) ? std::to_string(rd.Pick(100)) + ".5" : std::to_string(rd.Pick(100))}};
         break;
       case 8:
@@ -642,7 +643,7 @@ TEST(TablesErrors, BadParametersAre400NamingTheParameter) {
   EXPECT_EQ(parameter({{"level", "zzz"}}), "level");
   EXPECT_EQ(parameter({{"level.in", "a,zzz"}}), "level.in");
   EXPECT_EQ(parameter({{"level.in", "A（重点客户）,b"}}), "<ok>");  // labels name options too
-  EXPECT_EQ(parameter({{"level", ""}}), "<ok>");                   // blank: no value
+  EXPECT_EQ(parameter({{"level", ""}}), "<ok>");                    // blank: no value
   EXPECT_EQ(parameter({{"next_contact_at.gte", "yesterday"}}), "next_contact_at.gte");
   EXPECT_EQ(parameter({{"custom.nope", "1"}}), "custom.nope");
   EXPECT_EQ(parameter({{"cursor", "zz"}}), "cursor");
