@@ -138,6 +138,7 @@ constexpr std::size_t kIndustryCount = std::size(kIndustries);
 constexpr const char* kLevels[] = {"a", "b", "c"};
 constexpr const char* kSources[] = {"campaign", "phone_inquiry", "referral", "web", "other"};
 constexpr const char* kRegions[] = {"华东", "华南", "华北", "华中", "西南", "西北", "东北"};
+constexpr std::size_t kRegionCount = std::size(kRegions);
 constexpr const char* kSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹";
 constexpr const char* kGivens = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红";
 constexpr const char* kPositions[] = {"总经理", "采购经理", "财务总监", "技术负责人", "行政主管"};
@@ -165,6 +166,7 @@ struct Customer {
   std::uint16_t owner = 0;  // index into reps
   std::uint8_t level = 0;
   std::uint8_t industry = 0;
+  std::uint8_t region = 0;
 };
 
 // ---- HTTP helpers -------------------------------------------------------------
@@ -182,6 +184,12 @@ std::string StringAt(const Json& json, std::string_view key) {
 std::int64_t IntAt(const Json& json, std::string_view key) {
   const Json* v = json.Find(key);
   return v != nullptr && v->is_int() ? v->as_int() : -1;
+}
+
+// Usernames are 11-digit mobile numbers: 138xxxxxxxx for reps, 139... for managers.
+std::string MobileUsername(int prefix, std::size_t n) {
+  std::string digits = std::to_string(n % 100'000'000);
+  return std::to_string(prefix) + std::string(8 - digits.size(), '0') + digits;
 }
 
 Headers Auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
@@ -355,13 +363,13 @@ bool CrmBench::CreateOrganisation(ServerChild& server) {
       std::printf("POST /api/v1/departments %u %s\n", r.status, r.body.c_str());
       return false;
     }
-    User manager{"", "manager" + std::to_string(d), "", d};
+    User manager{"", MobileUsername(139, d), "", d};
     manager.id = create_user(manager.username, surnames[d % surnames.size()] + "经理", department,
                              "销售经理", "");
     if (manager.id.empty()) return false;
     for (std::size_t k = 0; k < g_flags.reps; ++k) {
-      User rep{"", "rep" + std::to_string(d) + "-" + std::to_string(k), "", d};
       const std::size_t n = d * g_flags.reps + k;
+      User rep{"", MobileUsername(138, n), "", d};
       rep.id = create_user(rep.username,
                            surnames[n % surnames.size()] + givens[(n / 7) % givens.size()],
                            department, "销售员", manager.id);
@@ -400,6 +408,7 @@ void CrmBench::Generate() {
     const std::size_t level = pick(10);
     c.level = static_cast<std::uint8_t>(level < 2 ? 0 : level < 7 ? 1 : 2);
     c.industry = static_cast<std::uint8_t>(pick(kIndustryCount));
+    c.region = static_cast<std::uint8_t>(pick(kRegionCount));
     customers_.push_back(std::move(c));
   }
 }
@@ -469,7 +478,7 @@ bool CrmBench::Load() {
     created.set.Set("level", kLevels[c.level]);
     created.set.Set("industry", kIndustries[c.industry]);
     created.set.Set("source", kSources[pick(std::size(kSources))]);
-    created.set.Set("region", kRegions[pick(std::size(kRegions))]);
+    created.set.Set("region", kRegions[c.region]);
     created.set.Set("phone", c.phone);
     created.set.Set("owner_id", owner);
     created.set.Set("owned_since", now);
@@ -532,18 +541,19 @@ void CrmBench::MeasureQueries(unsigned short port) {
   const std::size_t reps_per_department = g_flags.reps;
 
   // Expected totals from what was loaded.
-  std::vector<std::array<std::array<std::int64_t, kIndustryCount>, 3>> by_owner(reps_.size());
+  std::vector<std::array<std::array<std::int64_t, kIndustryCount>, kRegionCount>> by_owner(
+      reps_.size());
   for (auto& o : by_owner) {
     for (auto& l : o) l.fill(0);
   }
-  for (const Customer& c : customers_) ++by_owner[c.owner][c.level][c.industry];
-  auto list_total = [&](int who, std::size_t index, std::size_t level, std::size_t industry) {
+  for (const Customer& c : customers_) ++by_owner[c.owner][c.region][c.industry];
+  auto list_total = [&](int who, std::size_t index, std::size_t region, std::size_t industry) {
     std::int64_t total = 0;
     for (std::size_t r = 0; r < reps_.size(); ++r) {
       const bool in = who == 0   ? r == index
                       : who == 1 ? reps_[r].department == index
                                  : true;
-      if (in) total += by_owner[r][level][industry];
+      if (in) total += by_owner[r][region][industry];
     }
     return total;
   };
@@ -635,27 +645,36 @@ void CrmBench::MeasureQueries(unsigned short port) {
       return {admin_token_, 0};
     };
     auto list_target = [&](std::size_t i) {
-      return "/api/v1/customers?level=" + std::string(kLevels[i % 3]) +
-             "&industry=" + PercentEncode(kIndustries[(i / 3) % kIndustryCount]) + sort;
+      return "/api/v1/customers?region=" + PercentEncode(kRegions[i % kRegionCount]) +
+             "&industry=" + PercentEncode(kIndustries[(i / kRegionCount) % kIndustryCount]) + sort;
     };
-    report(std::string(role.name) + " list: level + industry, sort, page 1",
+    report(std::string(role.name) + " list: region + industry, sort, page 1",
            Measure(http, n,
                    [&](std::size_t i) {
                      auto [token, index] = token_of(i);
                      return Probe{token, list_target(i),
-                                  list_total(role.who, index, i % 3, (i / 3) % kIndustryCount)};
+                                  list_total(role.who, index, i % kRegionCount, (i / kRegionCount) % kIndustryCount)};
                    }),
            true);
-    // Page 2: the cursor of page 1 of each sample's list.
+    // Page 2 of the whole list in scope (sorted), through page 1's cursor:
+    // the filtered lists may fit on one page.
     std::vector<Probe> page2;
     for (std::size_t i = 0; i < n; ++i) {
       auto [token, index] = token_of(i);
-      const Json first = Parse(Call(http, token, "GET", list_target(i)));
-      const std::string cursor = StringAt(first, "next_cursor");
-      page2.push_back({token, list_target(i) + "&cursor=" + PercentEncode(cursor),
-                       list_total(role.who, index, i % 3, (i / 3) % kIndustryCount)});
+      std::int64_t in_scope = 0;
+      for (std::size_t r = 0; r < reps_.size(); ++r) {
+        const bool in = role.who == 0   ? r == index
+                        : role.who == 1 ? reps_[r].department == index
+                                        : true;
+        for (const auto& region : by_owner[r]) {
+          for (const std::int64_t count : region) in_scope += in ? count : 0;
+        }
+      }
+      const std::string first_page = "/api/v1/customers?sort=-created_at&limit=20";
+      const std::string cursor = StringAt(Parse(Call(http, token, "GET", first_page)), "next_cursor");
+      page2.push_back({token, first_page + "&cursor=" + PercentEncode(cursor), in_scope});
     }
-    report(std::string(role.name) + " list: page 2 through the cursor",
+    report(std::string(role.name) + " list: sort, page 2 through the cursor",
            Measure(http, n, [&](std::size_t i) { return page2[i]; }), true);
     auto q_probe = [&](const std::vector<std::string>& texts) {
       return [&, texts](std::size_t i) {
@@ -669,6 +688,17 @@ void CrmBench::MeasureQueries(unsigned short port) {
     report(std::string(role.name) + " q= rare 2 chars (a brand)", Measure(http, n, q_probe(rare)), true);
     report(std::string(role.name) + " q= phone fragment (5 digits)", Measure(http, n, q_probe(phone)),
            true);
+  }
+  // An enum filter (level=a), as the issue's lists use it.
+  {
+    std::int64_t expected = 0;
+    for (const Customer& c : customers_) expected += c.owner == 0 && c.level == 0 ? 1 : 0;
+    const Reply r = Call(http, reps_[0].token, "GET", "/api/v1/customers?level=a" + std::string(sort));
+    const std::int64_t total = r.status == 200 ? IntAt(Parse(r), "total") : -1;
+    Print("rep list: level=a (an enum filter)", "status " + std::to_string(r.status), "200, total = loaded",
+          r.status == 200 && total == expected,
+          r.status == 200 ? "total " + std::to_string(total) + ", loaded " + std::to_string(expected)
+                          : r.body.substr(0, 160));
   }
   // Totals the issue names: a rep's and a manager's whole list, and all.
   auto total_of = [&](const std::string& token) {
