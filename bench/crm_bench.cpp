@@ -291,6 +291,15 @@ Latency Measure(HttpConnection& http, std::size_t samples,
 
 class CrmBench {
  public:
+  CrmBench() = default;
+  // Removes the data dir, also after a failed step.
+  ~CrmBench() {
+    std::error_code ignored;
+    if (!root_.empty()) std::filesystem::remove_all(root_, ignored);
+  }
+  CrmBench(const CrmBench&) = delete;
+  CrmBench& operator=(const CrmBench&) = delete;
+
   int Run();
 
  private:
@@ -927,9 +936,6 @@ int CrmBench::Run() {
   server->reset();
   // 6. Rebuild.
   MeasureRebuild();
-
-  std::error_code ignored;
-  std::filesystem::remove_all(root_, ignored);
   return 0;
 }
 
