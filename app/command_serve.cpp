@@ -40,6 +40,8 @@ int RunServe(const Args& args) {
       {"threads", "CHRONICLE_THREADS", "0", "I/O threads (0: one per core)"},
       {"workers", "CHRONICLE_WORKERS", "8", "handler threads (storage, password hashing)"},
       {"body-limit", "CHRONICLE_BODY_LIMIT", "1048576", "largest request body in bytes"},
+      {"upload-body-limit", "CHRONICLE_UPLOAD_BODY_LIMIT", "67108864",
+       "largest text/csv request body (imports) in bytes"},
       {"read-timeout", "CHRONICLE_READ_TIMEOUT", "15",
        "seconds a client has to send a whole request (slower clients are dropped)"},
       {"idle-timeout", "CHRONICLE_IDLE_TIMEOUT", "60",
@@ -88,6 +90,7 @@ int RunServe(const Args& args) {
   options.server.threads = static_cast<unsigned>(number("threads", 0, 1024));
   options.workers = static_cast<unsigned>(number("workers", 1, 1024));
   options.server.body_limit = number("body-limit", 1024, std::uint64_t{1} << 30);
+  options.server.upload_body_limit = number("upload-body-limit", 1024, std::uint64_t{1} << 32);
   options.server.read_timeout = std::chrono::seconds(number("read-timeout", 1, 3600));
   options.server.idle_timeout = std::chrono::seconds(number("idle-timeout", 1, 3600));
   options.server.max_connections = number("max-connections", 1, 1'000'000);

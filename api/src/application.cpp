@@ -17,6 +17,7 @@
 #include "chronicle/projections/data_dir.hpp"
 #include "chronicle/projections/read_model_store.hpp"
 #include "command_pipeline.hpp"
+#include "export_routes.hpp"
 #include "idempotency.hpp"
 #include "problem.hpp"
 #include "request_parsing.hpp"
@@ -94,6 +95,7 @@ class ApplicationImpl final : public Application {
     AddRecordRoutes(router_, *ctx_);
     AddOrgRoutes(router_, *ctx_);
     AddEntityRoutes(router_, *ctx_);
+    AddExportRoutes(router_, *ctx_);
     hub_ = std::make_shared<StreamHub>(*ctx_);
     CHRONICLE_RETURN_IF_ERROR(hub_->Start());
     sessions_->OnRevoked([hub = std::weak_ptr<StreamHub>(hub_)] {

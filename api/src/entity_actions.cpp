@@ -99,7 +99,14 @@ Status TransferOne(ApiContext& ctx, const EntitySpec& spec, const Caller& caller
 }
 
 Status CheckTransferBody(const EntitySpec& spec, const Json& body, bool batch) {
+  if (const Json* owner = body.Find("owner_id"); owner != nullptr && !owner->is_string()) {
+    return FieldError("owner_id", "owner_id must be a user id");
+  }
   if (spec.name == "customer") {
+    if (const Json* keep = body.Find("keep_old_owner_as");
+        keep != nullptr && !keep->is_null() && !keep->is_string()) {
+      return FieldError("keep_old_owner_as", "keep_old_owner_as must be none, read or write");
+    }
     CHRONICLE_RETURN_IF_ERROR(OptionalBool(body, "with_contacts").status());
     CHRONICLE_RETURN_IF_ERROR(OptionalBool(body, "with_opportunities").status());
     CHRONICLE_RETURN_IF_ERROR(OptionalBool(body, "with_contracts").status());
@@ -339,10 +346,12 @@ void AddEntityActionRoutes(Router& router, ApiContext& ctx) {
     router.Add("POST", base + "/{id}/transfer", transfer,
                [&ctx, spec](const Call& c) { return Transfer(ctx, *spec, c); });
     router.Add("POST", base + "/batch/transfer", transfer, [&ctx, spec](const Call& c) {
-      return RunBatch(ctx, c, [&](const std::string& id, const Json& body, std::uint64_t* pos) {
-        CHRONICLE_RETURN_IF_ERROR(CheckTransferBody(*spec, body, true));
-        return TransferOne(ctx, *spec, c.who(), c.request, id, body, pos);
-      });
+      return RunBatch(
+          ctx, c,
+          [&](const std::string& id, const Json& body, std::uint64_t* pos) {
+            return TransferOne(ctx, *spec, c.who(), c.request, id, body, pos);
+          },
+          [spec](const Json& body) { return CheckTransferBody(*spec, body, true); });
     });
   }
   const Access convert = Access::Permission("lead.convert");

@@ -31,6 +31,11 @@ const projections::EntityKind& KindOf(const EntitySpec& spec) {
 Result<projections::Visibility> VisibilityOf(ApiContext& ctx, const Caller& caller,
                                              const EntitySpec& spec, std::string_view narrowing) {
   const domain::Principal& p = caller.principal;
+  if (!narrowing.empty() && narrowing != "mine" && narrowing != "subordinates" &&
+      narrowing != "department") {
+    return InvalidArgumentError("scope must be mine, subordinates or department")
+        .WithParameter("scope");
+  }
   projections::Visibility v;
   v.now_ns = NowNs();
   if (spec.name == "view") {  // saved views are private to their user
@@ -40,11 +45,6 @@ Result<projections::Visibility> VisibilityOf(ApiContext& ctx, const Caller& call
   if (!spec.owned) {
     v.all = true;
     return v;
-  }
-  if (!narrowing.empty() && narrowing != "mine" && narrowing != "subordinates" &&
-      narrowing != "department") {
-    return InvalidArgumentError("scope must be mine, subordinates or department")
-        .WithParameter("scope");
   }
   v.all = narrowing.empty() && p.scope == domain::DataScope::kAll;
   if (!v.all) {
@@ -418,7 +418,8 @@ Result<Response> Duplicates(ApiContext& ctx, const EntitySpec& spec, const Call&
     }
   };
   projections::Visibility everyone;
-  everyone.all = true;
+  everyone.all = spec.name != "view";  // saved views are private to their user
+  if (!everyone.all) everyone.owners = {call.who().principal.user_id};
   everyone.now_ns = NowNs();
   auto scan = [&](std::string key, const std::string& value) -> Status {
     std::vector<std::string> found;
@@ -481,10 +482,18 @@ Result<std::vector<std::string>> ParseBatchIds(const Json& body) {
 
 Result<Response> RunBatch(ApiContext& ctx, const Call& call,
                           const std::function<Status(const std::string& id, const Json& body,
-                                                     std::uint64_t* position)>& one) {
+                                                     std::uint64_t* position)>& one,
+                          const std::function<Status(const Json& body)>& check) {
   CatchUpReadModels(ctx);
   CHRONICLE_ASSIGN_OR_RETURN(Json body, ParseObjectBody(call.request));
   CHRONICLE_ASSIGN_OR_RETURN(auto ids, ParseBatchIds(body));
+  if (check) {
+    CHRONICLE_RETURN_IF_ERROR(check(body));
+  } else {
+    for (const auto& [key, value] : body.as_object()) {
+      if (key != "ids") return FieldError(key, "unknown field " + key);
+    }
+  }
   Json results = Json::MakeArray();
   std::uint64_t last_position = 0;
   for (const auto& id : ids) {

@@ -79,11 +79,14 @@ struct CreateHook {
 const CreateHook* CreateHookOf(const domain::EntitySpec& spec);
 
 // {"ids": [...]} → 200 {"results": [{"id", "status": "ok"|"failed", "error"?}]}:
-// each id succeeds or fails on its own.
+// each id succeeds or fails on its own. The body itself is checked once,
+// before any id is tried, by `check` (default: no field but ids): an
+// unknown or mistyped field refuses the whole batch (422).
 Result<std::vector<std::string>> ParseBatchIds(const Json& body);
 Result<Response> RunBatch(ApiContext& ctx, const Call& call,
                           const std::function<Status(const std::string& id, const Json& body,
-                                                     std::uint64_t* position)>& one);
+                                                     std::uint64_t* position)>& one,
+                          const std::function<Status(const Json& body)>& check = nullptr);
 
 void AddEntityActionRoutes(Router& router, ApiContext& ctx);
 void AddPoolRoutes(Router& router, ApiContext& ctx);

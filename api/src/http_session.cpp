@@ -1,12 +1,18 @@
 #include "http_session.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <filesystem>
 
 #include "problem.hpp"
 #include "websocket_session.hpp"
@@ -79,11 +85,26 @@ void HttpSession::ReadRequest() {
   Arm(context_.options.read_timeout);
   first_request_ = false;
   parser_.emplace();  // a fresh parser per request
-  parser_->body_limit(context_.options.body_limit);
+  body_limit_ = context_.options.body_limit;
+  parser_->body_limit(body_limit_);
   parser_->header_limit(16 * 1024);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                            self->OnHeader(ec, bytes);
+                          });
+}
+
+void HttpSession::OnHeader(beast::error_code ec, std::size_t bytes) {
+  if (ec || closed_ || timed_out_ || parser_->is_done()) return OnRead(ec, bytes);
+  // File uploads (CSV imports) may be larger than JSON bodies.
+  const auto type = parser_->get()[http::field::content_type];
+  if (beast::iequals(type.substr(0, type.find(';')), "text/csv")) {
+    body_limit_ = std::max(body_limit_, context_.options.upload_body_limit);
+    parser_->body_limit(body_limit_);
+  }
   http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
-                     self->OnRead(ec, bytes);
+                   [self = shared_from_this()](beast::error_code e, std::size_t n) {
+                     self->OnRead(e, n);
                    });
 }
 
@@ -112,7 +133,7 @@ void HttpSession::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
     linger_ = true;
     return Send(ProblemResponse(413, "payload_too_large",
                                 "request body exceeds " +
-                                    std::to_string(context_.options.body_limit) + " bytes"),
+                                    std::to_string(body_limit_) + " bytes"),
                 false, 11);
   }
   if (ec == http::error::header_limit) {
@@ -180,12 +201,23 @@ void HttpSession::Handle(http::request<http::string_body> message) {
                    });
 }
 
+namespace {
+
+// Status line, Server, Content-Type and the handler's headers.
+template <class Message>
+void Decorate(Message& message, const Response& response) {
+  message.set(http::field::server, "chronicle");
+  if (response.status != 204) message.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) message.set(name, value);
+}
+
+}  // namespace
+
 void HttpSession::Send(Response response, bool keep_alive, unsigned version) {
+  if (!response.body_file.empty()) return SendFile(std::move(response), keep_alive, version);
   auto message = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(response.status), version);
-  message->set(http::field::server, "chronicle");
-  if (response.status != 204) message->set(http::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) message->set(name, value);
+  Decorate(*message, response);
   message->body() = std::move(response.body);
   keep_alive = keep_alive && !close_after_response_ && !context_.stopping;
   message->keep_alive(keep_alive);
@@ -197,6 +229,42 @@ void HttpSession::Send(Response response, bool keep_alive, unsigned version) {
     message->content_length(length);
     head_ = false;
   }
+  Write(std::move(message), keep_alive);
+}
+
+void HttpSession::SendFile(Response response, bool keep_alive, unsigned version) {
+  // The file is unlinked as soon as it is open: the descriptor keeps its
+  // bytes until the message is gone, so nothing is left behind whether the
+  // write completes, fails or is abandoned with the connection.
+  http::file_body::value_type file;
+  beast::error_code ec;
+  file.open(response.body_file.c_str(), beast::file_mode::scan, ec);
+  std::error_code removed;
+  std::filesystem::remove(response.body_file, removed);
+  if (ec) {
+    spdlog::error("cannot send {}: {}", response.body_file, ec.message());
+    return Send(ProblemResponse(500, "internal", "internal error"), keep_alive, version);
+  }
+  keep_alive = keep_alive && !close_after_response_ && !context_.stopping;
+  const auto status = static_cast<http::status>(response.status);
+  if (head_) {
+    head_ = false;
+    auto message = std::make_shared<http::response<http::empty_body>>(status, version);
+    Decorate(*message, response);
+    message->keep_alive(keep_alive);
+    message->content_length(file.size());
+    return Write(std::move(message), keep_alive);
+  }
+  auto message = std::make_shared<http::response<http::file_body>>(status, version);
+  Decorate(*message, response);
+  message->body() = std::move(file);
+  message->keep_alive(keep_alive);
+  message->prepare_payload();
+  Write(std::move(message), keep_alive);
+}
+
+template <class Message>
+void HttpSession::Write(std::shared_ptr<Message> message, bool keep_alive) {
   in_flight_ = message;
   stream_.expires_after(context_.options.read_timeout);
   http::async_write(stream_, *message,

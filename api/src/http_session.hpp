@@ -37,10 +37,16 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   void DoRead();
   void WaitForNextRequest();  // idle between keep-alive requests
   void ReadRequest();
+  // The header is in: picks the body limit (uploads get their own), reads the body.
+  void OnHeader(boost::beast::error_code ec, std::size_t bytes);
   void Arm(std::chrono::seconds timeout);
   void OnRead(boost::beast::error_code ec, std::size_t bytes);
   void Handle(boost::beast::http::request<boost::beast::http::string_body> message);
   void Send(Response response, bool keep_alive, unsigned version);
+  // Response::body_file: streams the file (http::file_body) and removes it.
+  void SendFile(Response response, bool keep_alive, unsigned version);
+  template <class Message>
+  void Write(std::shared_ptr<Message> message, bool keep_alive);
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void DoClose();
   // After an error answer with request bytes still unread: stop sending,
@@ -60,6 +66,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   bool timed_out_ = false;           // the deadline cancelled the read
   bool closed_ = false;              // DoClose ran: nothing more is read or run
   bool first_request_ = true;
+  std::size_t body_limit_ = 0;  // of the request being read
   bool head_ = false;  // the request in flight is HEAD: answer without a body
   bool close_after_response_ = false;
   bool linger_ = false;  // the request was not fully read

@@ -1,9 +1,11 @@
 #include "list_query.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "chronicle/json/parse.hpp"
 #include "request_parsing.hpp"
 
 namespace chronicle::api {
@@ -12,7 +14,6 @@ namespace {
 const std::set<std::string, std::less<>> kReserved = {
     "limit", "cursor", "sort", "q", "scope", "min_position", "as_of", "as_of_position"};
 const std::set<std::string, std::less<>> kOps = {"ne", "gt", "gte", "lt", "lte", "in", "contains"};
-constexpr const char* kTextFields[] = {"name", "username", "mobile", "phone", "email", "company"};
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -92,25 +93,62 @@ const Json* FieldOf(const Json& record, const std::string& field) {
   return record.Find(field);
 }
 
+std::string Hex(std::string_view bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+std::optional<std::string> Unhex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int v = 0;
+    for (char c : hex.substr(i, 2)) {
+      v <<= 4;
+      if (c >= '0' && c <= '9')
+        v |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        v |= c - 'a' + 10;
+      else
+        return std::nullopt;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+// Orders two values as the sort does: numbers numerically, else by text.
+int CompareValues(const Json* a, const Json* b) {
+  if (a != nullptr && b != nullptr && a->is_number() && b->is_number()) {
+    const double x = a->as_double();
+    const double y = b->as_double();
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const std::string ta = SortText(a);
+  const std::string tb = SortText(b);
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
 }  // namespace
 
-Result<ListQuery> ListQuery::Parse(const Request& request) {
+Result<ListQuery> ListQuery::Parse(const Request& request, std::span<const std::string_view> fields,
+                                   std::span<const std::string_view> search_fields) {
   ListQuery q;
+  q.search_fields_.assign(search_fields.begin(), search_fields.end());
+  auto known = [&](std::string_view field) {
+    return std::find(fields.begin(), fields.end(), field) != fields.end();
+  };
   if (auto limit = request.Query("limit")) {
     auto n = ParseCount("limit", *limit, 500);
     if (!n.ok() || *n < 1) {
       return InvalidArgumentError("limit must be an integer from 1 to 500").WithParameter("limit");
     }
     q.limit_ = static_cast<std::size_t>(*n);
-  }
-  if (auto cursor = request.Query("cursor")) {
-    auto offset = cursor->starts_with('o')
-                      ? ParseCount("cursor", cursor->substr(1), std::uint64_t{1} << 40)
-                      : Result<std::uint64_t>(InvalidArgumentError("bad cursor"));
-    if (!offset.ok()) {
-      return InvalidArgumentError("cursor is not one this server issued").WithParameter("cursor");
-    }
-    q.offset_ = static_cast<std::size_t>(*offset);
   }
   if (auto sort = request.Query("sort")) {
     std::string_view rest = *sort;
@@ -127,19 +165,38 @@ Result<ListQuery> ListQuery::Parse(const Request& request) {
         return InvalidArgumentError("sort must be field names, each optionally prefixed by -")
             .WithParameter("sort");
       }
+      if (!known(key)) {
+        return InvalidArgumentError("cannot sort by unknown field '" + std::string(key) + "'")
+            .WithParameter("sort");
+      }
       q.sort_.emplace_back(std::string(key), desc);
     }
+  }
+  if (auto cursor = request.Query("cursor")) {
+    auto text = Unhex(*cursor);
+    auto key = text ? ParseJson(*text) : Result<Json>(InvalidArgumentError("bad cursor"));
+    if (!key.ok() || !key->is_array() || key->as_array().size() != q.sort_.size() + 1 ||
+        !key->as_array().back().is_string()) {
+      return InvalidArgumentError("cursor is not one this server issued for this sort")
+          .WithParameter("cursor");
+    }
+    q.cursor_ = *text;
   }
   if (auto text = request.Query("q")) q.q_ = std::string(*text);
   for (const auto& [key, value] : request.query) {
     if (kReserved.contains(key)) continue;
     Filter f{key, "eq", value};
-    if (auto dot = key.rfind('.'); dot != std::string::npos && kOps.contains(key.substr(dot + 1))) {
+    if (auto dot = key.rfind('.'); dot != std::string::npos) {
+      const std::string op = key.substr(dot + 1);
+      if (!kOps.contains(op) && op != "eq") {
+        return InvalidArgumentError("unknown filter operator '" + op + "'").WithParameter(key);
+      }
       f.field = key.substr(0, dot);
-      f.op = key.substr(dot + 1);
+      f.op = op;
     }
-    if (f.field.empty()) {
-      return InvalidArgumentError("empty filter field in '" + key + "'").WithParameter(key);
+    if (!known(f.field)) {
+      return InvalidArgumentError("cannot filter by unknown field '" + f.field + "'")
+          .WithParameter(key);
     }
     q.filters_.push_back(std::move(f));
   }
@@ -152,48 +209,61 @@ bool ListQuery::Matches(const Json& record) const {
   }
   if (!q_.empty()) {
     bool any = false;
-    for (const char* field : kTextFields) any = any || MatchOne(record.Find(field), "contains", q_);
+    for (auto field : search_fields_) {
+      any = any || MatchOne(record.Find(field), "contains", q_);
+    }
     if (!any) return false;
   }
   return true;
 }
 
-void ListQuery::Sort(std::vector<Json>& records) const {
-  std::stable_sort(records.begin(), records.end(), [this](const Json& a, const Json& b) {
+Result<Json> ListQuery::Page(std::vector<Json> records) const {
+  // The row order: the sort keys, then id (ids are time-ordered: creation order).
+  auto compare = [this](const Json& a, const Json& b) {
     for (const auto& [field, desc] : sort_) {
-      const Json* va = FieldOf(a, field);
-      const std::string tb = SortText(FieldOf(b, field));
-      int c = Compare(va, tb);
-      if (va != nullptr && va->is_number() && FieldOf(b, field) != nullptr &&
-          FieldOf(b, field)->is_number()) {
-        const double x = va->as_double();
-        const double y = FieldOf(b, field)->as_double();
-        c = x < y ? -1 : x > y ? 1 : 0;
-      }
-      if (c != 0) return desc ? c > 0 : c < 0;
+      const int c = CompareValues(FieldOf(a, field), FieldOf(b, field));
+      if (c != 0) return desc ? -c : c;
     }
-    return false;  // stable: keeps id (creation) order
-  });
-}
-
-Json ListQuery::PageOf(std::vector<Json> items, std::size_t total) const {
-  Json out = Json::MakeObject();
-  Json array = Json::MakeArray();
-  for (auto& item : items) array.Push(std::move(item));
-  out.Set("items", std::move(array));
-  const std::size_t end = offset_ + items.size();
-  if (end < total) out.Set("next_cursor", "o" + std::to_string(end));
-  out.Set("total", static_cast<std::int64_t>(total));
-  return out;
-}
-
-Json ListQuery::Page(std::vector<Json> records) const {
+    return CompareValues(a.Find("id"), b.Find("id"));
+  };
+  std::sort(records.begin(), records.end(),
+            [&](const Json& a, const Json& b) { return compare(a, b) < 0; });
+  std::size_t begin = 0;
+  if (!cursor_.empty()) {
+    // The cursor row's key as a record, to compare with the same order.
+    auto key = ParseJson(cursor_);
+    if (!key.ok()) return InvalidArgumentError("bad cursor").WithParameter("cursor");
+    Json last = Json::MakeObject();
+    for (std::size_t i = 0; i < sort_.size(); ++i) {
+      const Json& v = key->as_array()[i];
+      if (sort_[i].first.starts_with("custom.")) {
+        Json custom = Json::MakeObject();
+        custom.Set(sort_[i].first.substr(7), v);
+        last.Set("custom", std::move(custom));
+      } else {
+        last.Set(sort_[i].first, v);
+      }
+    }
+    last.Set("id", key->as_array().back());
+    begin = static_cast<std::size_t>(
+        std::upper_bound(records.begin(), records.end(), last,
+                         [&](const Json& a, const Json& b) { return compare(a, b) < 0; }) -
+        records.begin());
+  }
   Json out = Json::MakeObject();
   Json items = Json::MakeArray();
-  const std::size_t end = std::min(records.size(), offset_ + limit_);
-  for (std::size_t i = offset_; i < end; ++i) items.Push(std::move(records[i]));
+  const std::size_t end = std::min(records.size(), begin + limit_);
+  for (std::size_t i = begin; i < end; ++i) items.Push(records[i]);
   out.Set("items", std::move(items));
-  if (end < records.size()) out.Set("next_cursor", "o" + std::to_string(end));
+  if (end < records.size() && end > begin) {
+    Json key = Json::MakeArray();
+    for (const auto& [field, desc] : sort_) {
+      const Json* v = FieldOf(records[end - 1], field);
+      key.Push(v != nullptr ? *v : Json());
+    }
+    key.Push(*records[end - 1].Find("id"));
+    out.Set("next_cursor", Hex(key.Dump()));
+  }
   out.Set("total", static_cast<std::int64_t>(records.size()));
   return out;
 }

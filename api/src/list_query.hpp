@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chronicle/api/http.hpp"
@@ -10,28 +12,24 @@
 
 namespace chronicle::api {
 
-// The list conventions on rendered records: field[.op]=value filters
-// (eq, ne, gt, gte, lt, lte, in, contains), q= over the main text fields,
-// sort=a,-b, limit (1..500, default 20) and an opaque cursor.
+// The list conventions over rendered records, for the organisation lists
+// (departments, users, roles: thousands of records at most; field-table
+// entities use the tables read model's query engine): field[.op]=value
+// filters (eq, ne, gt, gte, lt, lte, in, contains) on the kind's fields,
+// q= over its search fields, sort=a,-b, limit (1..500, default 20) and a
+// keyset cursor (the last row's sort key and id), so rows inserted while
+// paging never shift a page. Unknown fields, operators and malformed
+// values are 400 naming the parameter.
 class ListQuery {
  public:
   // Query parameters handled elsewhere (scope, min_position) are skipped.
-  static Result<ListQuery> Parse(const Request& request);
+  static Result<ListQuery> Parse(const Request& request, std::span<const std::string_view> fields,
+                                 std::span<const std::string_view> search_fields);
 
-  // Filters, q or sort need every record rendered; without them a page can
-  // be cut from the id (creation) order directly.
-  [[nodiscard]] bool NeedsRenderedRecords() const {
-    return !filters_.empty() || !q_.empty() || !sort_.empty();
-  }
-  [[nodiscard]] std::size_t offset() const { return offset_; }
   [[nodiscard]] std::size_t limit() const { return limit_; }
-  // {"items", "next_cursor"?, "total"} for a page already cut from `total` records.
-  [[nodiscard]] Json PageOf(std::vector<Json> items, std::size_t total) const;
-
   [[nodiscard]] bool Matches(const Json& record) const;
-  void Sort(std::vector<Json>& records) const;
-  // {"items": page, "next_cursor"?: ..., "total": N} of already matched, sorted records.
-  [[nodiscard]] Json Page(std::vector<Json> records) const;
+  // {"items", "next_cursor"?, "total"} of the matched records (sorted here).
+  [[nodiscard]] Result<Json> Page(std::vector<Json> records) const;
 
  private:
   struct Filter {
@@ -41,9 +39,10 @@ class ListQuery {
   };
   std::vector<Filter> filters_;
   std::string q_;
-  std::vector<std::pair<std::string, bool>> sort_;  // field, descending
+  std::vector<std::string_view> search_fields_;
+  std::vector<std::pair<std::string, bool>> sort_;  // field, descending; id ascending last
   std::size_t limit_ = 20;
-  std::size_t offset_ = 0;
+  std::string cursor_;  // decoded: a JSON array of the last row's sort values and id
 };
 
 }  // namespace chronicle::api

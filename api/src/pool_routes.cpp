@@ -187,6 +187,9 @@ Status ReleaseOne(ApiContext& ctx, const Caller& caller, const Request& request,
 
 Status OnlyOwnerId(const Json& body, bool batch) {
   for (const auto& [key, value] : body.as_object()) {
+    if (key == "owner_id" && !value.is_string() && !value.is_null()) {
+      return FieldError(key, "owner_id must be a user id");
+    }
     if (key == "owner_id" || (batch && key == "ids")) continue;
     return FieldError(key, "unknown field " + key);
   }
@@ -196,6 +199,9 @@ Status OnlyOwnerId(const Json& body, bool batch) {
 // ---- The pool list ------------------------------------------------------------------
 
 Result<Response> ListPool(ApiContext& ctx, const Call& call) {
+  // Pool customers have no owner to narrow by, but scope= is checked as on every list.
+  const std::string narrowing(call.request.Query("scope").value_or(""));
+  CHRONICLE_RETURN_IF_ERROR(VisibilityOf(ctx, call.who(), Customers(), narrowing).status());
   projections::Visibility v;
   v.owner = projections::Visibility::Owner::kUnowned;
   v.all = true;
@@ -405,10 +411,12 @@ void AddPoolRoutes(Router& router, ApiContext& ctx) {
     });
   });
   router.Add("POST", "/api/v1/pool/batch/assign", pool, [&ctx](const Call& c) {
-    return RunBatch(ctx, c, [&](const std::string& id, const Json& body, std::uint64_t* pos) {
-      CHRONICLE_RETURN_IF_ERROR(OnlyOwnerId(body, true));
-      return AssignOne(ctx, c.who(), c.request, id, body, pos);
-    });
+    return RunBatch(
+        ctx, c,
+        [&](const std::string& id, const Json& body, std::uint64_t* pos) {
+          return AssignOne(ctx, c.who(), c.request, id, body, pos);
+        },
+        [](const Json& body) { return OnlyOwnerId(body, true); });
   });
   const Access release = Access::Permission("customer.transfer");
   router.Add(

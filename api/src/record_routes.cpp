@@ -26,24 +26,22 @@ Result<projections::RecordView> VisibleRecord(ApiContext& ctx, const Caller& cal
 namespace {
 
 // scope=mine|subordinates|department narrows within the data scope.
-Result<bool> InNarrowing(ApiContext& ctx, const Caller& caller, const domain::Placement& placement,
-                         std::string_view narrowing) {
+bool InNarrowing(const Caller& caller, const domain::Placement& placement,
+                 std::string_view narrowing) {
   const auto& p = caller.principal;
-  if (narrowing.empty()) return true;
   if (narrowing == "mine") return placement.owner_id == p.user_id;
   if (narrowing == "subordinates") {
     return placement.owner_id != p.user_id && p.subordinates.contains(placement.owner_id);
   }
   if (narrowing == "department") return placement.department_id == p.department_id;
-  (void)ctx;
-  return InvalidArgumentError("scope must be mine, subordinates or department")
-      .WithParameter("scope");
+  return true;
 }
 
 Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, const Call& call) {
   const Request& request = call.request;
   const Caller& caller = call.who();
-  CHRONICLE_ASSIGN_OR_RETURN(ListQuery query, ListQuery::Parse(request));
+  CHRONICLE_ASSIGN_OR_RETURN(ListQuery query,
+                             ListQuery::Parse(request, kind.fields, kind.search_fields));
   const std::string narrowing(request.Query("scope").value_or(""));
   if (!narrowing.empty() && narrowing != "mine" && narrowing != "subordinates" &&
       narrowing != "department") {
@@ -51,38 +49,18 @@ Result<Response> List(ApiContext& ctx, const projections::EntityKind& kind, cons
         .WithParameter("scope");
   }
   std::vector<Json> matched;
-  std::size_t in_scope = 0;
-  const bool render_all = query.NeedsRenderedRecords();
-  Status bad;
   // A copy: placing a record reads the records model again (its lock is not re-entered).
   const std::vector<projections::RecordView> all = ctx.records.List(kind);
-  [&] {
-    for (const auto& view : all) {
-      if (!view.exists() || kind.deleted(view.snapshot)) continue;
-      const domain::Placement placement = ctx.directory.PlacementOf(kind, view);
-      if (!ctx.directory.Visible(caller.principal, kind, placement)) continue;
-      auto narrowed = InNarrowing(ctx, caller, placement, narrowing);
-      if (!narrowed.ok()) {
-        bad = narrowed.status();
-        return;
-      }
-      if (!*narrowed) continue;
-      if (!render_all) {
-        // Only the requested page is rendered.
-        if (in_scope >= query.offset() && in_scope < query.offset() + query.limit()) {
-          matched.push_back(projections::RenderRecord(kind, view));
-        }
-        ++in_scope;
-        continue;
-      }
-      Json body = projections::RenderRecord(kind, view);
-      if (query.Matches(body)) matched.push_back(std::move(body));
-    }
-  }();
-  CHRONICLE_RETURN_IF_ERROR(bad);
-  if (!render_all) return JsonResponse(200, query.PageOf(std::move(matched), in_scope));
-  query.Sort(matched);
-  return JsonResponse(200, query.Page(std::move(matched)));
+  for (const auto& view : all) {
+    if (!view.exists() || kind.deleted(view.snapshot)) continue;
+    const domain::Placement placement = ctx.directory.PlacementOf(kind, view);
+    if (!ctx.directory.Visible(caller.principal, kind, placement)) continue;
+    if (!InNarrowing(caller, placement, narrowing)) continue;
+    Json body = projections::RenderRecord(kind, view);
+    if (query.Matches(body)) matched.push_back(std::move(body));
+  }
+  CHRONICLE_ASSIGN_OR_RETURN(Json page, query.Page(std::move(matched)));
+  return JsonResponse(200, page);
 }
 
 Result<Response> Read(ApiContext& ctx, const projections::EntityKind& kind, const Call& call) {

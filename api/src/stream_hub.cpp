@@ -7,6 +7,7 @@
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/json/parse.hpp"
+#include "chronicle/domain/secrets.hpp"
 #include "entity_routes.hpp"
 #include "request_parsing.hpp"
 
@@ -265,7 +266,7 @@ void StreamHub::Deliver(const std::vector<std::shared_ptr<Client>>& clients,
     }
     auto payload = ParseJson(event.payload);
     p.data = payload.ok() ? std::move(payload).value() : Json::MakeObject();
-    p.data.Erase("password_hash");  // secrets never leave the server
+    domain::RemoveSecrets(p.data);
     return p;
   };
   for (const auto& client : clients) {

@@ -5,6 +5,7 @@
 
 #include "chronicle/domain/department.hpp"
 #include "chronicle/domain/record.hpp"
+#include "chronicle/domain/secrets.hpp"
 #include "chronicle/domain/role.hpp"
 #include "chronicle/domain/user.hpp"
 
@@ -30,22 +31,43 @@ bool Flag(const Json& snapshot, std::string_view key) {
 }
 
 const std::array<EntityKind, 3> kOrgKinds = {{
-    {"departments", domain::department::kStreamPrefix, "department",
+    {"departments",
+     domain::department::kStreamPrefix,
+     "department",
      CHRONICLE_AGGREGATE_FOLD(department),
      [](const Json& s) {
        return Without(s, {"id", "exists", "deleted"});
      },
-     [](const Json& s) { return Flag(s, "deleted"); }},
-    {"users", domain::user::kStreamPrefix, "user", CHRONICLE_AGGREGATE_FOLD(user),
+     [](const Json& s) { return Flag(s, "deleted"); },
+     nullptr,
+     {"id", "version", "created_at", "updated_at", "created_by", "name", "parent_id", "sort"},
+     {"name"}},
+    {"users",
+     domain::user::kStreamPrefix,
+     "user",
+     CHRONICLE_AGGREGATE_FOLD(user),
      [](const Json& s) {
-       return Without(s, {"id", "exists", "password_hash"});
+       Json out = Without(s, {"id", "exists"});
+       domain::RemoveSecrets(out);
+       return out;
      },
-     [](const Json&) { return false; }},
-    {"roles", domain::role::kStreamPrefix, "role", CHRONICLE_AGGREGATE_FOLD(role),
+     [](const Json&) { return false; },
+     nullptr,
+     {"id", "version", "created_at", "updated_at", "created_by", "username", "name", "gender",
+      "email", "department_id", "position", "supervisor_id", "role_ids", "status"},
+     {"username", "name", "email"}},
+    {"roles",
+     domain::role::kStreamPrefix,
+     "role",
+     CHRONICLE_AGGREGATE_FOLD(role),
      [](const Json& s) {
        return Without(s, {"id", "exists", "deleted"});
      },
-     [](const Json& s) { return Flag(s, "deleted"); }},
+     [](const Json& s) { return Flag(s, "deleted"); },
+     nullptr,
+     {"id", "version", "created_at", "updated_at", "created_by", "name", "permissions",
+      "data_scope", "builtin"},
+     {"name"}},
 }};
 
 #undef CHRONICLE_AGGREGATE_FOLD
@@ -83,7 +105,9 @@ EntityKind TableKind(const domain::EntitySpec& spec) {
     CHRONICLE_ASSIGN_OR_RETURN(auto event, domain::record::DecodeEvent(spec, type, payload));
     return SnapshotRecord(domain::record::Evolve(RestoreRecord(snapshot), event));
   };
-  kind.to_public = [&spec](const Json& s) { return domain::record::ToJson(spec, RestoreRecord(s)); };
+  kind.to_public = [&spec](const Json& s) {
+    return domain::record::ToJson(spec, RestoreRecord(s));
+  };
   kind.deleted = [](const Json& s) { return Flag(s, "deleted"); };
   return kind;
 }

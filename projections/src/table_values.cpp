@@ -1,6 +1,8 @@
 #include "table_values.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/json/parse.hpp"
@@ -89,6 +91,7 @@ Value FromJson(FieldType type, const Json& json, StringPool* pool) {
         return Money{*minor};
       }
     } else if (type == FieldType::kDateTime) {
+      if (const auto ns = ParseCanonicalTime(s)) return Time{*ns};
       if (const auto ns = ParseTimestamp(s); ns && FormatTimestamp(*ns) == s) return Time{*ns};
     } else if (IsSymbolType(type) && pool != nullptr) {
       return SymRef{pool->Intern(s)};
@@ -178,10 +181,27 @@ Key KeyOf(FieldType type, const Value& value, const StringPool& pool) {
     case 7:
       key.tag = 2;
       break;
-    case 8:
+    case 8: {
+      const Json& json = std::get<Raw>(value).json->first;
+      if (json.is_number() && !json.is_int() && std::isfinite(json.as_double())) {
+        // A decimal: ordered among the integers (floor, clamped, and the fraction).
+        const double d = json.as_double();
+        const double whole = std::floor(d);
+        key.tag = 1;
+        if (whole >= 9.2e18) {
+          key.i = std::numeric_limits<std::int64_t>::max();
+        } else if (whole <= -9.2e18) {
+          key.i = std::numeric_limits<std::int64_t>::min();
+        } else {
+          key.i = static_cast<std::int64_t>(whole);
+          key.frac = d - whole;
+        }
+        break;
+      }
       key.tag = 2;
       key.s = std::get<Raw>(value).json->second;
       break;
+    }
     default:
       break;
   }
@@ -356,26 +376,82 @@ bool Reader::ReadValue(Value& value, StringPool& pool) {
 std::vector<char32_t> CodePoints(std::string_view s) {
   std::vector<char32_t> out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    int len = 1;
-    char32_t cp = b;
-    if (b >= 0xf0 && b < 0xf8) {
-      len = 4;
-      cp = b & 0x07;
-    } else if (b >= 0xe0) {
-      len = b < 0xf0 ? 3 : 1;
-      cp = len == 3 ? (b & 0x0f) : b;
-    } else if (b >= 0xc0) {
-      len = 2;
-      cp = b & 0x1f;
-    }
-    if (i + len > s.size()) len = 1, cp = b;
-    for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-    out.push_back(cp);
-    i += len;
-  }
+  for (std::size_t i = 0; i < s.size();) out.push_back(NextCodePoint(s, i));
   return out;
+}
+
+void Fold(std::string_view text, std::string& out) {
+  // NFKC and case folding leave ASCII but A-Z, and the CJK unified
+  // ideographs (U+3400-4DBF, U+4E00-9FFF: no decomposition, no case, never
+  // combined), as they are: such text only needs A-Z lowered and trimming.
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    if (b < 0xe3 || b > 0xe9 || i + 3 > text.size()) break;
+    const auto b1 = static_cast<unsigned char>(text[i + 1]);
+    const auto b2 = static_cast<unsigned char>(text[i + 2]);
+    if ((b1 & 0xc0) != 0x80 || (b2 & 0xc0) != 0x80) break;
+    const char32_t cp = ((b & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+    if (!((cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff))) break;
+    i += 3;
+  }
+  if (i < text.size()) {
+    out = domain::FoldForCompare(text);
+    return;
+  }
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) {
+    out.clear();
+    return;
+  }
+  const auto end = text.find_last_not_of(kSpace);
+  out.assign(text.substr(begin, end - begin + 1));
+  for (char& ch : out) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+}
+
+std::optional<std::int64_t> ParseCanonicalTime(std::string_view s) {
+  if (s.size() != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+      s[16] != ':' || s[19] != '.' || s[23] != 'Z') {
+    return std::nullopt;
+  }
+  bool ok = true;
+  auto num = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t k = at; k < at + n; ++k) {
+      if (s[k] < '0' || s[k] > '9') ok = false;
+      v = v * 10 + (s[k] - '0');
+    }
+    return v;
+  };
+  const int y = num(0, 4);
+  const int mo = num(5, 2);
+  const int d = num(8, 2);
+  const int h = num(11, 2);
+  const int mi = num(14, 2);
+  const int sec = num(17, 2);
+  const int ms = num(20, 3);
+  if (!ok || y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) {
+    return std::nullopt;
+  }
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return std::nullopt;
+  // Days from the civil date (H. Hinnant's algorithm).
+  const int yy = y - (mo <= 2 ? 1 : 0);
+  const int era = yy / 400;  // y >= 1678: never negative
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec;
+  return secs * 1'000'000'000 + static_cast<std::int64_t>(ms) * 1'000'000;
 }
 
 }  // namespace chronicle::projections::tables

@@ -87,11 +87,15 @@ Json ToJson(const Value& value, const StringPool& pool);
 // The order of values: null < numbers (and times, money) < text.
 struct Key {
   std::uint8_t tag = 0;  // 0 null, 1 number, 2 text
-  std::int64_t i = 0;
+  std::int64_t i = 0;    // numbers: the integer part (floor)
+  double frac = 0;       // ... and the fraction in [0, 1) (decimals of custom number fields)
   std::string_view s;
   friend int Compare(const Key& a, const Key& b) {
     if (a.tag != b.tag) return a.tag < b.tag ? -1 : 1;
-    if (a.tag == 1) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+    if (a.tag == 1) {
+      if (a.i != b.i) return a.i < b.i ? -1 : 1;
+      return a.frac < b.frac ? -1 : (a.frac > b.frac ? 1 : 0);
+    }
     if (a.tag == 2) {
       const int c = a.s.compare(b.s);
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
@@ -123,5 +127,33 @@ class Reader {
 
 // UTF-8 code points of `s` (invalid bytes read as themselves).
 std::vector<char32_t> CodePoints(std::string_view s);
+// The same, one at a time: the code point at s[i], advancing i.
+inline char32_t NextCodePoint(std::string_view s, std::size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  int len = 1;
+  char32_t cp = b;
+  if (b >= 0xf0 && b < 0xf8) {
+    len = 4;
+    cp = b & 0x07;
+  } else if (b >= 0xe0) {
+    len = b < 0xf0 ? 3 : 1;
+    cp = len == 3 ? (b & 0x0f) : b;
+  } else if (b >= 0xc0) {
+    len = 2;
+    cp = b & 0x1f;
+  }
+  if (i + len > s.size()) len = 1, cp = b;
+  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
+  i += len;
+  return cp;
+}
+
+// domain::FoldForCompare(text) into `out`, without utf8proc for the text
+// it leaves as is but for ASCII case (ASCII and CJK unified ideographs).
+void Fold(std::string_view text, std::string& out);
+
+// A time exactly as FormatTimestamp writes it ("2025-10-09T12:00:00.000Z"),
+// parsed without sscanf; nullopt for any other text (then ParseTimestamp).
+std::optional<std::int64_t> ParseCanonicalTime(std::string_view s);
 
 }  // namespace chronicle::projections::tables

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <deque>
 #include <charconv>
 #include <mutex>
 #include <queue>
@@ -61,14 +62,21 @@ struct TablesProjection::Table {
 
   const domain::EntitySpec* spec;
   tables::StringPool pool;
-  std::vector<Row> rows;
+  std::deque<Row> rows;  // a row never moves (no reallocation copies)
   std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
   Roaring live;                                             // rows not deleted
   Roaring unowned;                                          // live rows without an owner
+  Roaring owned;                                            // live rows with an owner
+  // Every row (deleted ones too) by id ascending: the default order (id
+  // descending) is walked from its end. Rows created out of id order wait
+  // in order_pending until the end of the batch (FlushOrder).
+  std::vector<std::uint32_t> id_order;
+  std::vector<std::uint32_t> order_pending;
   std::vector<std::unordered_map<Sym, Roaring>> sym_index;  // kEnum/kUser/kRef fields
   std::unordered_map<Sym, Roaring> members;                 // team user -> rows
   std::unordered_map<std::uint64_t, Roaring> grams;         // q= index
-  std::vector<std::unordered_map<std::string, std::vector<std::uint32_t>>> unique;  // kUnique
+  // kUnique fields: the hash of the folded value -> live rows (Taken compares the values).
+  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> unique;
   int owner_field = -1;
   int team_field = -1;
   Deriver deriver;
@@ -80,59 +88,137 @@ struct TablesProjection::Table {
 
   [[nodiscard]] std::string SearchText(const Row& row) const {
     std::string out;
+    std::string folded;
     for (std::size_t i = 0; i < spec->fields.size(); ++i) {
       if (!spec->fields[i].Has(domain::kSearch)) continue;
       const std::string_view text = tables::TextOf(row.values[i], pool);
       if (text.empty()) continue;
+      tables::Fold(text, folded);
       if (!out.empty()) out.push_back('\n');
-      out += domain::FoldForCompare(text);
+      out += folded;
     }
     return out;
   }
 
-  void IndexGrams(std::uint32_t r, std::string_view text, bool add) {
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      std::size_t end = text.find('\n', start);
-      if (end == std::string_view::npos) end = text.size();
-      const auto cps = tables::CodePoints(text.substr(start, end - start));
-      for (std::size_t k = 1; k < cps.size(); ++k) {
+  // The distinct bigrams of a search text (lines apart), sorted.
+  static void GramsOf(std::string_view text, std::vector<std::uint64_t>& out) {
+    out.clear();
+    char32_t prev = 0;
+    bool have = false;
+    for (std::size_t i = 0; i < text.size();) {
+      const char32_t cp = tables::NextCodePoint(text, i);
+      if (cp == '\n') {
+        have = false;
+        continue;
+      }
+      if (have) out.push_back(Gram(prev, cp));
+      prev = cp;
+      have = true;
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+
+  // Moves row r's bigrams from the search text `before` to `after`
+  // (only the bigrams that differ).
+  void Regram(std::uint32_t r, std::string_view before, std::string_view after) {
+    thread_local std::vector<std::uint64_t> old_grams;
+    thread_local std::vector<std::uint64_t> new_grams;
+    GramsOf(before, old_grams);
+    GramsOf(after, new_grams);
+    auto o = old_grams.begin();
+    auto n = new_grams.begin();
+    while (o != old_grams.end() || n != new_grams.end()) {
+      if (n == new_grams.end() || (o != old_grams.end() && *o < *n)) {
+        if (auto it = grams.find(*o); it != grams.end()) it->second.remove(r);
+        ++o;
+      } else if (o == old_grams.end() || *n < *o) {
+        grams[*n].add(r);
+        ++n;
+      } else {
+        ++o;
+        ++n;
+      }
+    }
+  }
+
+  static std::uint64_t UniqueHash(std::string_view folded) {
+    return std::hash<std::string_view>{}(folded);
+  }
+
+  // Adds (or removes) row r to the indexes of field i (its current value).
+  void IndexField(std::uint32_t r, std::size_t i, bool add) {
+    Row& row = rows[r];
+    const Value& v = row.values[i];
+    if (const auto* sym = std::get_if<tables::SymRef>(&v)) {
+      add ? sym_index[i][sym->v].add(r) : sym_index[i][sym->v].remove(r);
+    }
+    if (!row.deleted && spec->fields[i].Has(domain::kUnique)) {
+      const std::string_view text = tables::TextOf(v, pool);
+      if (!text.empty()) {
+        thread_local std::string folded;
+        tables::Fold(text, folded);
+        auto& index = unique[i];
+        const std::uint64_t h = UniqueHash(folded);
         if (add) {
-          grams[Gram(cps[k - 1], cps[k])].add(r);
-        } else if (auto it = grams.find(Gram(cps[k - 1], cps[k])); it != grams.end()) {
-          it->second.remove(r);
+          index.emplace(h, r);
+        } else {
+          auto [first, last] = index.equal_range(h);
+          for (auto it = first; it != last; ++it) {
+            if (it->second == r) {
+              index.erase(it);
+              break;
+            }
+          }
         }
       }
-      start = end + 1;
+    }
+    if (static_cast<int>(i) == team_field) {
+      if (const auto* team = std::get_if<tables::Team>(&v)) {
+        for (const auto& item : *team) {
+          add ? members[item.user].add(r) : members[item.user].remove(r);
+        }
+      }
+    }
+  }
+
+  // Adds (or removes) row r to the live/owned/unowned sets.
+  void IndexPlacement(std::uint32_t r, bool add) {
+    const Row& row = rows[r];
+    if (row.deleted) return;
+    Roaring& placed = Owner(row).empty() ? unowned : owned;
+    if (add) {
+      live.add(r);
+      placed.add(r);
+    } else {
+      live.remove(r);
+      placed.remove(r);
     }
   }
 
   // Adds (or removes) row r to every index its current values place it in.
   void Index(std::uint32_t r, bool add) {
-    Row& row = rows[r];
-    const bool is_live = !row.deleted;
-    auto put = [&](Roaring& bitmap) { add ? bitmap.add(r) : bitmap.remove(r); };
-    if (is_live) put(live);
-    if (is_live && Owner(row).empty()) put(unowned);
-    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
-      const Value& v = row.values[i];
-      if (const auto* sym = std::get_if<tables::SymRef>(&v)) put(sym_index[i][sym->v]);
-      if (spec->fields[i].Has(domain::kUnique) && is_live) {
-        const std::string_view text = tables::TextOf(v, pool);
-        if (text.empty()) continue;
-        auto& ids = unique[i][domain::FoldForCompare(text)];
-        if (add) {
-          ids.push_back(r);
-        } else {
-          std::erase(ids, r);
-        }
-      }
+    IndexPlacement(r, add);
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) IndexField(r, i, add);
+  }
+
+  // Places a new row in id_order (at the end when its id is the greatest).
+  void AddToOrder(std::uint32_t r) {
+    if (order_pending.empty() && (id_order.empty() || rows[id_order.back()].id < rows[r].id)) {
+      id_order.push_back(r);
+    } else {
+      order_pending.push_back(r);
     }
-    if (team_field >= 0) {
-      if (const auto* team = std::get_if<tables::Team>(&row.values[team_field])) {
-        for (const auto& item : *team) put(members[item.user]);
-      }
-    }
+  }
+
+  void FlushOrder() {
+    if (order_pending.empty()) return;
+    auto id_less = [&](std::uint32_t a, std::uint32_t b) { return rows[a].id < rows[b].id; };
+    std::sort(order_pending.begin(), order_pending.end(), id_less);
+    const auto middle = static_cast<std::ptrdiff_t>(id_order.size());
+    id_order.insert(id_order.end(), order_pending.begin(), order_pending.end());
+    std::inplace_merge(id_order.begin(), id_order.begin() + middle, id_order.end(), id_less);
+    order_pending.clear();
   }
 
   void Derive(Row& row) {
@@ -253,15 +339,21 @@ struct TablesProjection::Table {
     const auto r = static_cast<std::uint32_t>(rows.size());
     by_id.emplace(row.id, r);
     rows.push_back(std::move(row));
+    AddToOrder(r);
     Derive(rows[r]);
     rows[r].search = SearchText(rows[r]);
-    IndexGrams(r, rows[r].search, true);
+    Regram(r, {}, rows[r].search);
     Index(r, true);
     return true;
   }
 
-  void Merge(Row& row, const Json& set) {
+  // Sets the fields `set` names on row r. Unless `full` (the caller
+  // re-indexes the whole row), takes each field it changes out of the
+  // indexes first (and the row's placement with owner_id), marking it in
+  // `changed` (bit i: field i) for Reindex.
+  void Merge(std::uint32_t r, const Json& set, bool full, std::uint64_t& changed) {
     if (!set.is_object()) return;
+    Row& row = rows[r];
     for (const auto& [key, value] : set.as_object()) {
       if (key == "custom") {
         if (!value.is_object()) {
@@ -284,22 +376,37 @@ struct TablesProjection::Table {
       }
       const domain::FieldSpec* field = spec->Find(key);
       if (field == nullptr || field->Has(domain::kDerived)) continue;
-      row.values[field - spec->fields.data()] = tables::FromJson(field->type, value, &pool);
+      const auto i = static_cast<std::size_t>(field - spec->fields.data());
+      Unindex(r, i, full, changed);
+      row.values[i] = tables::FromJson(field->type, value, &pool);
     }
   }
 
+  // Takes field i of row r out of the indexes before it changes (once).
+  void Unindex(std::uint32_t r, std::size_t i, bool full, std::uint64_t& changed) {
+    if (full || (changed & (std::uint64_t{1} << i)) != 0) return;
+    changed |= std::uint64_t{1} << i;
+    if (static_cast<int>(i) == owner_field) IndexPlacement(r, false);
+    IndexField(r, i, false);
+  }
+
   // Folds one event of record `id` (record::Evolve's semantics). Returns the
-  // row touched, or nullopt when the event was skipped.
+  // row touched, or nullopt when the event was skipped. Creates, deletes and
+  // restores re-index the whole row; other events only the fields they set.
   std::optional<std::uint32_t> Fold(std::string_view id, const domain::record::Event& event,
                                     const eventstore::RecordedEvent& recorded) {
     auto it = by_id.find(id);
     std::uint32_t r = 0;
+    // A field mask needs a bit per field.
+    bool full = spec->fields.size() > 64;
     if (event.action == domain::record::kCreated) {
+      full = true;
       if (it == by_id.end()) {
         r = static_cast<std::uint32_t>(rows.size());
         rows.emplace_back();
         rows[r].id = std::string(id);
-        by_id.emplace(std::string(id), r);
+        by_id.emplace(rows[r].id, r);
+        AddToOrder(r);
       } else {
         r = it->second;
         Index(r, false);
@@ -318,23 +425,48 @@ struct TablesProjection::Table {
         return std::nullopt;
       }
       r = it->second;
-      Index(r, false);
-      if (event.action == domain::record::kDeleted) rows[r].deleted = true;
-      if (event.action == domain::record::kRestored) rows[r].deleted = false;
+      const bool deleted = event.action == domain::record::kDeleted
+                               ? true
+                               : (event.action == domain::record::kRestored ? false
+                                                                            : rows[r].deleted);
+      if (full || deleted != rows[r].deleted) {
+        full = true;
+        Index(r, false);
+        rows[r].deleted = deleted;
+      }
     }
+    std::uint64_t changed = 0;
+    Merge(r, event.set, full, changed);
     Row& row = rows[r];
-    Merge(row, event.set);
     row.version = recorded.version;
     row.position = recorded.position;
     row.updated_ns = recorded.recorded_at_ns;
-    Derive(row);
-    std::string search = SearchText(row);
-    if (search != row.search) {
-      IndexGrams(r, row.search, false);
-      IndexGrams(r, search, true);
-      row.search = std::move(search);
+    if (deriver) {
+      for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+        if (spec->fields[i].Has(domain::kDerived)) Unindex(r, i, full, changed);
+      }
+      Derive(row);
     }
-    Index(r, true);
+    bool search_changed = full;
+    for (std::size_t i = 0; i < spec->fields.size() && !search_changed; ++i) {
+      search_changed = (changed & (std::uint64_t{1} << i)) != 0 && spec->fields[i].Has(domain::kSearch);
+    }
+    if (search_changed) {
+      std::string search = SearchText(row);
+      if (search != row.search) {
+        Regram(r, row.search, search);
+        row.search = std::move(search);
+      }
+    }
+    if (full) {
+      Index(r, true);
+    } else {
+      for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+        if ((changed & (std::uint64_t{1} << i)) == 0) continue;
+        IndexField(r, i, true);
+        if (static_cast<int>(i) == owner_field) IndexPlacement(r, true);
+      }
+    }
     return r;
   }
 
@@ -391,17 +523,17 @@ struct TablesProjection::Table {
   [[nodiscard]] Roaring Candidates(const Visibility& vis) const {
     if (!spec->owned) return live;
     if (vis.owner == Visibility::Owner::kUnowned) return unowned;
-    Roaring owned = live;
-    owned -= unowned;
     if (vis.all) return owned;
     Roaring out;
     if (owner_field >= 0) {
+      std::vector<const Roaring*> parts;
       for (const std::string& owner : vis.owners) {
         const auto sym = pool.Find(owner);
         if (!sym) continue;
         const auto& index = sym_index[owner_field];
-        if (auto it = index.find(*sym); it != index.end()) out |= it->second;
+        if (auto it = index.find(*sym); it != index.end()) parts.push_back(&it->second);
       }
+      if (!parts.empty()) out = Roaring::fastunion(parts.size(), parts.data());
       out &= owned;
     }
     if (!vis.member.empty() && team_field >= 0) {
@@ -444,7 +576,8 @@ struct Compiled {
   std::optional<std::vector<Value>> after_values;
   std::vector<Key> after_keys;
   std::string after_id;
-  std::vector<char32_t> search;
+  std::vector<char32_t> search;  // q= folded, as code points
+  std::string needle;            // ... and as text
 };
 
 Compiled Compile(const Table& t, const TableQuery& query) {
@@ -475,6 +608,7 @@ Compiled Compile(const Table& t, const TableQuery& query) {
     c.after_id = query.after()->second;
   }
   c.search = tables::CodePoints(query.search());
+  c.needle = query.search();
   return c;
 }
 
@@ -545,64 +679,103 @@ int CompareToCursor(const Table& t, const Compiled& c, const Row& a) {
   return std::string_view(c.after_id).compare(a.id);
 }
 
-// Calls `visit(row index)` for every match of the query within `vis`.
-template <typename Visit>
-void ForEachMatch(const Table& t, const Compiled& c, const Visibility& vis, Visit&& visit) {
-  Roaring candidates = t.Candidates(vis);
-  if (c.search.size() >= 2) {
-    for (std::size_t k = 1; k < c.search.size() && !candidates.isEmpty(); ++k) {
+// UTF-8 of code points (CodePoints decodes).
+std::string Utf8(const std::vector<char32_t>& cps) {
+  std::string out;
+  for (char32_t cp : cps) {
+    if (cp < 0x80) {
+      out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out.push_back(static_cast<char>(0xc0 | (cp >> 6)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else if (cp < 0x10000) {
+      out.push_back(static_cast<char>(0xe0 | (cp >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    } else {
+      out.push_back(static_cast<char>(0xf0 | (cp >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+      out.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+    }
+  }
+  return out;
+}
+
+// How a query's matches are found: a candidate set from the indexes
+// (visibility, q= bigrams, eq/in on interned fields), and what they do not
+// answer exactly, checked row by row.
+struct MatchPlan {
+  Roaring candidates;
+  std::string needle;                              // q= still to check (empty: none)
+  std::vector<const Compiled::Filter*> residual;  // filters still to check
+  [[nodiscard]] bool exact() const { return needle.empty() && residual.empty(); }
+};
+
+MatchPlan Plan(const Table& t, const Compiled& c, const Visibility& vis) {
+  MatchPlan plan;
+  plan.candidates = t.Candidates(vis);
+  if (!c.needle.empty()) {
+    // A row holds q's bigrams when q is in one of its search fields; with
+    // exactly two code points (valid UTF-8, no line break) the bigram's rows
+    // are exactly the matches.
+    const bool exact = c.search.size() == 2 && Utf8(c.search) == c.needle &&
+                       c.needle.find('\n') == std::string::npos;
+    if (!exact) plan.needle = c.needle;
+    for (std::size_t k = 1; k < c.search.size() && !plan.candidates.isEmpty(); ++k) {
       auto it = t.grams.find(Gram(c.search[k - 1], c.search[k]));
-      if (it == t.grams.end()) return;
-      candidates &= it->second;
+      if (it == t.grams.end()) {
+        plan.candidates = Roaring();
+        break;
+      }
+      plan.candidates &= it->second;
     }
   }
   for (const auto& f : c.filters) {
-    if (f.filter->op != Op::kEq && f.filter->op != Op::kIn) continue;
-    if (f.column.column->kind != Column::Kind::kField) continue;
-    const auto& index = t.sym_index[f.column.column->field];
     const auto type = f.column.column->type;
-    if (type != FieldType::kEnum && type != FieldType::kUser && type != FieldType::kRef) continue;
-    Roaring any;
+    const bool indexed =
+        (f.filter->op == Op::kEq || f.filter->op == Op::kIn) &&
+        f.column.column->kind == Column::Kind::kField &&
+        (type == FieldType::kEnum || type == FieldType::kUser || type == FieldType::kRef) &&
+        std::all_of(f.filter->values.begin(), f.filter->values.end(),
+                    [](const Json& v) { return v.is_string(); });
+    if (!indexed) {
+      plan.residual.push_back(&f);
+      continue;
+    }
+    // Exact: every row whose value is one of these symbols (and only those) matches.
+    const auto& index = t.sym_index[f.column.column->field];
+    std::vector<const Roaring*> parts;
     for (const Json& v : f.filter->values) {
-      if (!v.is_string()) continue;
       const auto sym = t.pool.Find(v.as_string());
       if (!sym) continue;
-      if (auto it = index.find(*sym); it != index.end()) any |= it->second;
+      if (auto it = index.find(*sym); it != index.end()) parts.push_back(&it->second);
     }
-    candidates &= any;
-  }
-  std::string needle;
-  if (!c.search.empty()) {
-    for (char32_t cp : c.search) {
-      // Re-encode: the folded q as UTF-8 (CodePoints decoded it for the grams).
-      if (cp < 0x80) {
-        needle.push_back(static_cast<char>(cp));
-      } else if (cp < 0x800) {
-        needle.push_back(static_cast<char>(0xc0 | (cp >> 6)));
-        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-      } else if (cp < 0x10000) {
-        needle.push_back(static_cast<char>(0xe0 | (cp >> 12)));
-        needle.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-      } else {
-        needle.push_back(static_cast<char>(0xf0 | (cp >> 18)));
-        needle.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-        needle.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-        needle.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-      }
+    if (parts.empty()) {
+      plan.candidates = Roaring();
+    } else if (parts.size() == 1) {
+      plan.candidates &= *parts[0];
+    } else {
+      plan.candidates &= Roaring::fastunion(parts.size(), parts.data());
     }
   }
-  for (const std::uint32_t r : candidates) {
-    const Row& row = t.rows[r];
-    if (!needle.empty() && row.search.find(needle) == std::string::npos) continue;
-    bool ok = true;
-    for (const auto& f : c.filters) {
-      if (!Matches(t, row, f)) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) visit(r);
+  return plan;
+}
+
+bool Residual(const Table& t, const MatchPlan& plan, const Row& row) {
+  if (!plan.needle.empty() && row.search.find(plan.needle) == std::string::npos) return false;
+  for (const auto* f : plan.residual) {
+    if (!Matches(t, row, *f)) return false;
+  }
+  return true;
+}
+
+// Calls `visit(row index)` for every match of the query within `vis`.
+template <typename Visit>
+void ForEachMatch(const Table& t, const Compiled& c, const Visibility& vis, Visit&& visit) {
+  const MatchPlan plan = Plan(t, c, vis);
+  for (const std::uint32_t r : plan.candidates) {
+    if (plan.exact() || Residual(t, plan, t.rows[r])) visit(r);
   }
 }
 
@@ -692,26 +865,47 @@ Result<Column> ResolveColumn(const domain::EntitySpec& spec,
   return column;
 }
 
-// Parses one filter value with the field's type; the normalized JSON value.
-Result<Json> ParseValue(const Column& column, std::string_view text, const std::string& parameter) {
+// The field a filter parses its values with: the entity's own field (enum
+// labels, decimals), the custom field, or a bare type (created_at, ...).
+// Sets (multiselect, strings) parse one element: a filter value is one of them.
+struct FilterField {
   domain::FieldSpec spec;
-  spec.type = column.type;
-  auto parsed = domain::ParseFieldText(spec, text);
+  std::optional<domain::CustomFieldSpec> custom;
+};
+
+void BindFilterField(const domain::EntitySpec& spec, std::span<const domain::CustomField> custom,
+                     const Column& column, FilterField& out) {
+  if (column.kind == Column::Kind::kField) {
+    out.spec = spec.fields[column.field];
+  } else if (column.kind == Column::Kind::kCustom) {
+    for (const auto& field : custom) {
+      if (field.key != column.key) continue;
+      out.custom.emplace(field);
+      out.spec = out.custom->spec();
+      break;
+    }
+  } else {
+    out.spec.type = column.type;
+  }
+  if (out.spec.type == FieldType::kEnumSet) out.spec.type = FieldType::kEnum;
+  if (out.spec.type == FieldType::kStrings) out.spec.type = FieldType::kText;
+}
+
+// Parses one filter value with the field's type; the normalized JSON value.
+Result<Json> ParseValue(const domain::FieldSpec& field, const Column& column,
+                        std::string_view text, const std::string& parameter) {
+  auto parsed = domain::ParseFieldText(field, text);
   if (!parsed.ok()) return ParamError(parameter, parsed.status().message());
   Json v = std::move(parsed).value();
+  if (v.is_null()) return v;  // blank: matches rows without a value
   auto bad = [&] {
     return ParamError(parameter, "not a valid " + std::string(domain::FieldTypeName(column.type)) +
                                      ": " + std::string(text));
   };
   switch (column.type) {
     case FieldType::kNumber: {
-      if (v.is_int()) return v;
-      if (!v.is_string()) return bad();
-      std::int64_t n = 0;
-      const std::string& s = v.as_string();
-      const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-      if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return bad();
-      return Json(n);
+      if (v.is_number()) return v;  // an integer, or a decimal (custom number fields)
+      return bad();
     }
     case FieldType::kMoney:
       if (!v.is_string() || !domain::ParseMoney(v.as_string())) return bad();
@@ -733,10 +927,6 @@ Result<Json> ParseValue(const Column& column, std::string_view text, const std::
     case FieldType::kEnum:
     case FieldType::kEnumSet:
       if (!v.is_string()) return bad();
-      if (!column.options.empty() && std::find(column.options.begin(), column.options.end(),
-                                               v.as_string()) == column.options.end()) {
-        return bad();
-      }
       return v;
     case FieldType::kBool:
       if (v.is_bool()) return v;
@@ -807,19 +997,21 @@ Result<TableQuery> TableQuery::Parse(const domain::EntitySpec& spec,
     if (op == std::end(kOps)) return ParamError(param, "unknown operator " + std::string(op_name));
     filter.op = op->second;
     CHRONICLE_ASSIGN_OR_RETURN(filter.column, ResolveColumn(spec, custom, name, false, param));
+    FilterField field;
+    BindFilterField(spec, custom, filter.column, field);
     if (filter.op == Op::kContains) {
       filter.values.emplace_back(domain::FoldForCompare(text));
     } else if (filter.op == Op::kIn) {
       std::string_view rest = text;
       while (true) {
         const auto comma = rest.find(',');
-        CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(filter.column, rest.substr(0, comma), param));
+        CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(field.spec, filter.column, rest.substr(0, comma), param));
         filter.values.push_back(std::move(v));
         if (comma == std::string_view::npos) break;
         rest.remove_prefix(comma + 1);
       }
     } else {
-      CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(filter.column, text, param));
+      CHRONICLE_ASSIGN_OR_RETURN(Json v, ParseValue(field.spec, filter.column, text, param));
       filter.values.push_back(std::move(v));
     }
     query.filters_.push_back(std::move(filter));
@@ -883,6 +1075,7 @@ Status TablesProjection::Load(std::span<const std::pair<std::string, std::string
       return DataLossError("read model 'tables': corrupt document " + key);
     }
   }
+  for (auto& table : tables_) table->FlushOrder();
   return Status::Ok();
 }
 
@@ -920,6 +1113,7 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   for (const auto& d : decoded) {
     if (auto r = d.table->Fold(d.id, d.event, *d.recorded)) touched.emplace_back(d.table, *r);
   }
+  for (auto& table : tables_) table->FlushOrder();
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (const auto& [table, r] : touched) {
@@ -1008,9 +1202,7 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
     return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
   };
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
-  ListPage page;
-  ForEachMatch(*t, c, visibility, [&](std::uint32_t r) {
-    ++page.total;
+  auto consider = [&](std::uint32_t r) {
     if (c.after_values && CompareToCursor(*t, c, t->rows[r]) <= 0) return;
     if (heap.size() <= limit) {
       heap.push(r);
@@ -1018,13 +1210,58 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
       heap.pop();
       heap.push(r);
     }
-  });
+  };
+  ListPage page;
+  const MatchPlan plan = Plan(*t, c, visibility);
   std::vector<std::uint32_t> rows;
-  while (!heap.empty()) {
-    rows.push_back(heap.top());
-    heap.pop();
+  if (!plan.exact()) {
+    for (const std::uint32_t r : plan.candidates) {
+      if (!Residual(*t, plan, t->rows[r])) continue;
+      ++page.total;
+      consider(r);
+    }
+  } else {
+    // The indexes answer the query: the total is their count, and only the
+    // page is looked for.
+    page.total = plan.candidates.cardinality();
+    bool walked = false;
+    const std::size_t n = t->id_order.size();
+    // Default order (id descending): walk the ids down from the cursor while
+    // that is cheaper than ranking every match (it is when matches are dense).
+    if (c.sort.empty() && page.total > 0 &&
+        static_cast<double>(limit + 1) * static_cast<double>(n) <
+            static_cast<double>(page.total) * static_cast<double>(page.total)) {
+      std::size_t pos = n;
+      if (c.after_values) {
+        pos = static_cast<std::size_t>(
+            std::lower_bound(t->id_order.begin(), t->id_order.end(), c.after_id,
+                             [&](std::uint32_t r, const std::string& id) {
+                               return t->rows[r].id < id;
+                             }) -
+            t->id_order.begin());
+      }
+      // A bounded walk: unevenly spread matches fall back to ranking.
+      std::size_t budget = std::max<std::size_t>(page.total, 4096);
+      while (pos > 0 && rows.size() <= limit && budget > 0) {
+        --pos;
+        --budget;
+        const std::uint32_t r = t->id_order[pos];
+        if (plan.candidates.contains(r)) rows.push_back(r);
+      }
+      walked = rows.size() > limit || pos == 0;
+      if (!walked) rows.clear();
+    }
+    if (!walked) {
+      for (const std::uint32_t r : plan.candidates) consider(r);
+    }
   }
-  std::reverse(rows.begin(), rows.end());
+  if (!heap.empty()) {
+    while (!heap.empty()) {
+      rows.push_back(heap.top());
+      heap.pop();
+    }
+    std::reverse(rows.begin(), rows.end());
+  }
   if (rows.size() > limit) {
     rows.resize(limit);
     const Row& last = t->rows[rows.back()];
@@ -1106,11 +1343,16 @@ bool TablesProjection::Taken(const domain::EntitySpec& spec, std::string_view fi
   const Table* t = TableOf(spec);
   if (t == nullptr) return false;
   if (const domain::FieldSpec* f = spec.Find(field); f != nullptr && f->Has(domain::kUnique)) {
-    const auto& index = t->unique[f - spec.fields.data()];
-    auto it = index.find(std::string(folded));
-    if (it == index.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(),
-                       [&](std::uint32_t r) { return t->rows[r].id != except_id; });
+    const auto i = static_cast<std::size_t>(f - spec.fields.data());
+    auto [first, last] = t->unique[i].equal_range(Table::UniqueHash(folded));
+    std::string value;
+    for (auto it = first; it != last; ++it) {
+      const Row& row = t->rows[it->second];
+      if (row.id == except_id) continue;
+      tables::Fold(tables::TextOf(row.values[i], t->pool), value);
+      if (value == folded) return true;
+    }
+    return false;
   }
   // Other fields (custom.KEY): a scan of the live rows.
   Column column;

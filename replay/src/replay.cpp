@@ -6,6 +6,7 @@
 #include "chronicle/base/json.hpp"
 #include "chronicle/base/time.hpp"
 #include "chronicle/eventstore/event_store.hpp"
+#include "chronicle/domain/secrets.hpp"
 #include "chronicle/json/parse.hpp"
 #include "chronicle/projections/catalog.hpp"
 #include "chronicle/projections/data_dir.hpp"
@@ -90,7 +91,7 @@ Status Show(const std::filesystem::path& data_dir, const std::string& stream, st
       if (e.recorded_at_ns / 1'000'000 > as_of_ns / 1'000'000) break;  // ms precision, as the API
       auto payload = ParseJson(e.payload);
       Json shown_payload = payload.ok() ? std::move(payload).value() : Json(e.payload);
-      shown_payload.Erase("password_hash");
+      domain::RemoveSecrets(shown_payload);
       out << "#" << e.position << " v" << e.version << " " << FormatTimestamp(e.recorded_at_ns)
           << " " << e.type << " by " << (e.metadata.actor.empty() ? "-" : e.metadata.actor) << " "
           << shown_payload.Dump() << "\n";
@@ -116,8 +117,7 @@ Status ExportJsonl(const std::filesystem::path& data_dir, std::uint64_t from, st
     for (const auto& e : events) {
       auto payload = ParseJson(e.payload);
       Json data = payload.ok() ? std::move(payload).value() : Json(e.payload);
-      const bool redacted = data.Find("password_hash") != nullptr;
-      data.Erase("password_hash");
+      const bool redacted = domain::RemoveSecrets(data);
       JsonWriter w;
       w.BeginObject();
       w.Key("position").Int(static_cast<std::int64_t>(e.position));

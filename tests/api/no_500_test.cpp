@@ -157,7 +157,8 @@ TEST_F(No500Test, GarbagePathIdsAre404) {
       {"99999999999999999999", not_found},
   };
   for (const RouteCall* call : Calls()) {
-    if (call->target == Target::kNone) continue;
+    // (A batch names its ids in the body: each garbage id is a failed result.)
+    if (call->target == Target::kNone || call->batch) continue;
     for (const auto& id : ids) {
       auto r = Base(*call, &id.text);
       ExpectRefused(call->Label() + " with id " + id.text.substr(0, 20), r, id.expect);

@@ -170,6 +170,32 @@ TEST_F(OrgTest, ErrorPathsUseProblemJson) {
   EXPECT_EQ(too_big.Code(), "payload_too_large");
 }
 
+// Found in review: unknown fields matched nothing, eq was missing, and the
+// cursor was an offset (a row inserted while paging shifted the next page).
+TEST_F(OrgTest, OrgListsRefuseUnknownFieldsAndPageByKey) {
+  for (const char* query :
+       {"?colour=red", "?sort=colour", "?name.like=x", "?cursor=o20", "?cursor=zz"}) {
+    auto r = client_->Call(admin_, "GET", std::string("/api/v1/departments") + query);
+    EXPECT_EQ(r.status, 400u) << query;
+    EXPECT_EQ(r.Code(), "bad_request") << query;
+  }
+  for (int i = 0; i < 5; ++i) CreateDepartment("部门" + std::to_string(i), top_);
+  auto eq = client_->Call(admin_, "GET", "/api/v1/departments?name.eq=%E9%83%A8%E9%97%A82");
+  ASSERT_EQ(eq.status, 200u);
+  EXPECT_EQ(eq.json.Find("total")->as_int(), 1);
+  // Page by name; a department inserted before the cursor does not shift the next page.
+  auto first = client_->Call(admin_, "GET", "/api/v1/departments?sort=name&limit=3");
+  ASSERT_EQ(first.status, 200u);
+  const std::string cursor = first.json.Find("next_cursor")->as_string();
+  CreateDepartment("部门0a", top_);  // sorts inside the first page
+  auto second =
+      client_->Call(admin_, "GET", "/api/v1/departments?sort=name&limit=3&cursor=" + cursor);
+  ASSERT_EQ(second.status, 200u) << second.body;
+  const auto& items = second.json.Find("items")->as_array();
+  ASSERT_FALSE(items.empty());
+  EXPECT_EQ(items[0].Find("name")->as_string(), "部门2");
+}
+
 TEST_F(OrgTest, GracefulStopExitsZero) { EXPECT_EQ(server_->Stop(), 0) << server_->log(); }
 
 }  // namespace

@@ -27,6 +27,17 @@ std::vector<std::string> ItemIds(const HttpResult& r) {
   return ids;
 }
 
+std::string PercentEncoded(const std::string& text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const unsigned char ch : text) {
+    out += '%';
+    out += kHex[ch >> 4];
+    out += kHex[ch & 15];
+  }
+  return out;
+}
+
 bool Contains(const std::vector<std::string>& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
@@ -134,6 +145,16 @@ TEST_F(PrivilegeMatrixTest, WithoutThePermissionEveryGuardedRouteIs403AndNothing
     for (const auto& [route, call] : Routes()) {
       if (call->access == "public") continue;
       auto p = Prepare(*call);
+      if (call->access == "authenticated" && call->scoped) {
+        // Open to every session, but the target is another user's (a saved view).
+        const std::string label = call->Label() + " by " + who + " on another user's record";
+        if (call->batch) {
+          ExpectBatchRefused(label, token, route.method, p.path, p.body, {403, 404});
+        } else {
+          ExpectRefused(label, token, route.method, p.path, p.body, {403, 404});
+        }
+        continue;
+      }
       if (call->access == "authenticated") {
         // Any live session may call it (a fresh one: logout ends it).
         auto r = client_->Call(Login(username), route.method, p.path, p.body);
@@ -167,15 +188,22 @@ TEST_F(PrivilegeMatrixTest, WithThePermissionButTheTargetOutOfScopeIs403Or404) {
   for (const auto& [route, call] : Routes()) {
     if (!call->scoped) continue;
     auto p = Prepare(*call);
-    ExpectRefused(call->Label() + " by the manager of A on a record in B", manager, route.method,
-                  p.path, p.body, {403, 404});
+    const std::string label = call->Label() + " by the manager of A on a record out of its scope";
+    if (call->batch) {
+      ExpectBatchRefused(label, manager, route.method, p.path, p.body, {403, 404});
+    } else {
+      ExpectRefused(label, manager, route.method, p.path, p.body, {403, 404});
+    }
     ++checked;
   }
   EXPECT_GT(checked, 0);
   // The same reads with as_of_position (a view of the past is scoped too).
   const std::uint64_t now = LogPosition();
   for (const std::string& path :
-       {"/api/v1/users/" + world_.user_b, "/api/v1/departments/" + world_.b}) {
+       {"/api/v1/users/" + world_.user_b, "/api/v1/departments/" + world_.b,
+        "/api/v1/leads/" + world_.lead_b, "/api/v1/customers/" + world_.customer_b,
+        "/api/v1/contacts/" + world_.contact_b, "/api/v1/follow-ups/" + world_.follow_up_b,
+        "/api/v1/views/" + world_.view}) {
     ExpectRefused("GET " + path + " as of a position by the manager", manager, "GET",
                   path + "?as_of_position=" + std::to_string(now), Json(), {403, 404});
   }
@@ -198,6 +226,47 @@ TEST_F(PrivilegeMatrixTest, ListsAndTheTreeLeaveOutRecordsOutOfScope) {
   EXPECT_TRUE(Contains(tree, world_.a1));
   EXPECT_FALSE(Contains(tree, world_.b));
   EXPECT_FALSE(Contains(tree, world_.top));
+}
+
+TEST_F(PrivilegeMatrixTest, EntityListsLeaveOutRecordsOutOfScope) {
+  const std::string manager = Login(world_.manager_username);
+  const std::string nobody_all = Login(world_.nobody_all_username);
+  const std::string mine = CreateRecord(manager, "leads", Obj({{"name", "经理的线索"}}));
+  auto leads = ItemIds(client_->Call(manager, "GET", "/api/v1/leads?limit=500"));
+  EXPECT_TRUE(Contains(leads, mine));
+  EXPECT_FALSE(Contains(leads, world_.lead_b));
+  const std::vector<std::pair<std::string, std::string>> out_of_scope = {
+      {"customers", world_.customer_b},
+      {"contacts", world_.contact_b},
+      {"follow-ups", world_.follow_up_b},
+      {"views", world_.view}};
+  for (const auto& [collection, id] : out_of_scope) {
+    auto r = client_->Call(manager, "GET", "/api/v1/" + collection + "?limit=500");
+    EXPECT_EQ(r.status, 200u) << collection << ": " << r.body;
+    EXPECT_FALSE(Contains(ItemIds(r), id)) << collection << " lists " << id << " to the manager";
+  }
+  // Pool customers have no owner: every reader of customers sees them.
+  EXPECT_TRUE(Contains(ItemIds(client_->Call(manager, "GET", "/api/v1/pool?limit=500")),
+                       world_.pool_customer));
+  // Saved views are private even to a user whose data scope is everything.
+  auto views = client_->Call(nobody_all, "GET", "/api/v1/views?limit=500");
+  EXPECT_EQ(views.status, 200u) << views.body;
+  EXPECT_FALSE(Contains(ItemIds(views), world_.view));
+}
+
+// 查重 shows names and owners of records whoever owns them, so a rep sees a
+// customer exists; a saved view is private to its user, duplicates included.
+TEST_F(PrivilegeMatrixTest, ViewDuplicatesLeaveOutOtherUsersViews) {
+  const std::string nobody = Login(world_.nobody_username);
+  const std::string name =
+      client_->Call(admin_, "GET", "/api/v1/views/" + world_.view).Field("name");
+  ASSERT_FALSE(name.empty());
+  auto own = client_->Call(admin_, "GET", "/api/v1/views/duplicates?name=" + PercentEncoded(name));
+  EXPECT_TRUE(Contains(ItemIds(own), world_.view)) << own.body;
+  auto other =
+      client_->Call(nobody, "GET", "/api/v1/views/duplicates?name=" + PercentEncoded(name));
+  EXPECT_EQ(other.status, 200u) << other.body;
+  EXPECT_FALSE(Contains(ItemIds(other), world_.view)) << other.body;
 }
 
 // ---- the escalations of issue 6 ----------------------------------------------

@@ -151,8 +151,15 @@ HttpResult HttpClient::Call(const std::string& token, const std::string& method,
     with_position += (target.find('?') == std::string::npos ? "?" : "&");
     with_position += "min_position=" + std::to_string(last_position_);
   }
-  auto r =
-      Send(method, with_position, body.is_null() ? std::string() : body.Dump(), headers, caller);
+  std::string text;
+  if (body.is_string()) {
+    // A string body is a CSV upload (imports), everything else JSON.
+    headers.try_emplace("Content-Type", "text/csv; charset=utf-8");
+    text = body.as_string();
+  } else if (!body.is_null()) {
+    text = body.Dump();
+  }
+  auto r = Send(method, with_position, text, headers, caller);
   if (auto p = r.Header("x-position"); !p.empty()) {
     last_position_ = std::max<std::uint64_t>(last_position_, std::stoull(p));
   }

@@ -56,7 +56,8 @@ class HttpClient {
                   const std::string& body = "",
                   const std::map<std::string, std::string>& headers = {},
                   std::source_location caller = std::source_location::current());
-  // With "Authorization: Bearer token".
+  // With "Authorization: Bearer token". A string `body` is sent as text/csv
+  // (imports); any other non-null body as JSON.
   HttpResult Call(const std::string& token, const std::string& method, const std::string& target,
                   const Json& body = Json(), std::map<std::string, std::string> headers = {},
                   std::source_location caller = std::source_location::current());

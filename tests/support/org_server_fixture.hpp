@@ -35,6 +35,11 @@ class OrgServerTest : public ::testing::Test {
   std::string CreateUser(const std::string& department, const std::vector<std::string>& role_ids,
                          std::string* username = nullptr, bool disabled = false);
   std::string Login(const std::string& username, const std::string& password = kUserPassword);
+  // POST /api/v1/{collection} as `token`; the new record's id.
+  std::string CreateRecord(const std::string& token, const std::string& collection,
+                           const Json& body);
+  // POST `path` as `token`, expecting 200.
+  void Act(const std::string& token, const std::string& path, const Json& body = Json());
 
   // The log's head position (GET /api/v1/audit/head as the administrator).
   std::uint64_t LogPosition();
@@ -54,6 +59,11 @@ class OrgServerTest : public ::testing::Test {
   // not append to the log.
   void ExpectRefused(const std::string& label, const std::string& token, const std::string& method,
                      const std::string& path, const Json& body, const std::set<unsigned>& statuses);
+  // The same for a batch route (RouteCall::batch): 200 with every id failed
+  // with one of `statuses`, and nothing appended.
+  void ExpectBatchRefused(const std::string& label, const std::string& token,
+                          const std::string& method, const std::string& path, const Json& body,
+                          const std::set<unsigned>& statuses);
 
   TempDir dir_;
   std::unique_ptr<api::Application> app_;
@@ -64,6 +74,8 @@ class OrgServerTest : public ::testing::Test {
  private:
   std::string FreshTarget(Target target);
   std::string SharedTarget(Target target) const;
+  static std::string CollectionOf(Target target);
+  std::string writer_b_token_;
   std::uint64_t next_unique_ = 1;
 };
 

@@ -29,6 +29,10 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set, the body is this file instead of `body` (exports): the server
+  // sends it (HEAD: only its length) and removes it once the answer is
+  // written or abandoned. The file belongs to the response from then on.
+  std::string body_file;
 
   Response& SetHeader(std::string name, std::string value);
 };

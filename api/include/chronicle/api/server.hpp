@@ -17,6 +17,9 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0: any free port
   unsigned threads = 0;       // I/O threads; 0: one per core
   std::size_t body_limit = 1 << 20;
+  // Bodies sent as text/csv (imports): checked by size only after the
+  // headers, so a CSV of 100k rows fits while JSON bodies stay small.
+  std::size_t upload_body_limit = std::size_t{64} << 20;
   std::chrono::seconds read_timeout{15};     // a whole request, headers and body: else 408
   std::chrono::seconds idle_timeout{60};     // between keep-alive requests
   std::size_t max_connections = 10'000;      // beyond: 503 and close

@@ -52,6 +52,7 @@ enum FieldFlag : std::uint32_t {
   kDerived = 1U << 6,   // computed by the read side (pool_due_at)
   kNoExport = 1U << 7,  // left out of exports and imports
   kDecimal = 1U << 8,   // kNumber that also takes decimals (custom "number" fields)
+  kSecret = 1U << 9,    // never leaves the server (domain/secrets.hpp)
   kFilterSort = kFilter | kSort,
 };
 

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chronicle/base/json.hpp"
 #include "chronicle/base/result.hpp"
@@ -28,6 +29,10 @@ struct EntityKind {
   // Entities declared by a field table (leads, customers, ...): their
   // current state lives in the tables read model, not in `records`.
   const domain::EntitySpec* spec = nullptr;
+  // Organisation kinds: the body fields lists may filter and sort by, and
+  // those q= searches.
+  std::vector<std::string_view> fields = {};
+  std::vector<std::string_view> search_fields = {};
 };
 
 std::span<const EntityKind> AllEntityKinds();
