@@ -27,6 +27,7 @@ struct CappedBody {
   struct value_type {
     std::string text;
     std::uint64_t bytes = 0;
+    std::uint64_t lines = 0;
   };
   class reader {
    public:
@@ -40,6 +41,8 @@ struct CappedBody {
       for (auto it = net::buffer_sequence_begin(buffers); it != net::buffer_sequence_end(buffers);
            ++it) {
         const net::const_buffer part = *it;
+        const auto* data = static_cast<const char*>(part.data());
+        body_.lines += static_cast<std::uint64_t>(std::count(data, data + part.size(), '\n'));
         const std::size_t room = Reply::kKeptBodyBytes - body_.text.size();
         body_.text.append(static_cast<const char*>(part.data()), std::min(room, part.size()));
         total += part.size();
@@ -131,6 +134,7 @@ struct AsyncConnection::Impl : std::enable_shared_from_this<Impl> {
     }
     reply.body = std::move(message.body().text);
     reply.body_bytes = message.body().bytes;
+    reply.body_lines = message.body().lines;
     reply.keep_alive = message.keep_alive() && !write_ec;
     Finish(std::move(reply));
   }

@@ -30,6 +30,7 @@ struct Reply {
   std::string position;  // the X-Position header, if any
   std::string body;      // the first kKeptBodyBytes of the body
   std::uint64_t body_bytes = 0;
+  std::uint64_t body_lines = 0;  // '\n' in the whole body (CSV rows + header)
   bool keep_alive = false;
   double seconds = 0;  // request written to answer read
   static constexpr std::size_t kKeptBodyBytes = 1 << 20;

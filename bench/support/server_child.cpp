@@ -23,7 +23,9 @@ ProcStats ReadProcStats(pid_t pid) {
   std::string line;
   bool seen_rss = false;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      stats.hwm_mib = std::strtod(line.c_str() + 6, nullptr) / 1024.0;  // kB
+    } else if (line.rfind("VmRSS:", 0) == 0) {
       stats.rss_mib = std::strtod(line.c_str() + 6, nullptr) / 1024.0;  // kB
       seen_rss = true;
     } else if (line.rfind("Threads:", 0) == 0) {
@@ -73,7 +75,9 @@ Result<std::unique_ptr<ServerChild>> ServerChild::Start(const ServerChildOptions
   std::vector<std::string> args = {CHRONICLE_BINARY,
                                    "serve",
                                    "--data-dir",
-                                   (child->dir_ / "data").string(),
+                                   options.data_dir.empty()
+                                       ? (child->dir_ / "data").string()
+                                       : options.data_dir.string(),
                                    "--listen",
                                    "127.0.0.1:0",
                                    "--admin-password",
@@ -114,7 +118,7 @@ Result<std::unique_ptr<ServerChild>> ServerChild::Start(const ServerChildOptions
   child->pid_ = pid;
 
   const std::string marker = "listening on 127.0.0.1:";
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto give_up = std::chrono::steady_clock::now() + options.start_timeout;
   while (std::chrono::steady_clock::now() < give_up) {
     std::ifstream log(log_path);
     std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
@@ -127,7 +131,9 @@ Result<std::unique_ptr<ServerChild>> ServerChild::Start(const ServerChildOptions
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return UnavailableError("no 'listening on' line in 30 s: " + child->LogTail(2000));
+  return UnavailableError("no 'listening on' line in " +
+                          std::to_string(options.start_timeout.count()) +
+                          " s: " + child->LogTail(2000));
 }
 
 ServerChild::~ServerChild() {
@@ -157,6 +163,42 @@ std::string ServerChild::LogTail(std::size_t bytes) const {
   const auto size = static_cast<std::size_t>(std::max<std::streamoff>(log.tellg(), 0));
   log.seekg(static_cast<std::streamoff>(size > bytes ? size - bytes : 0));
   return std::string((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+}
+
+Result<ToolRun> RunChronicle(const std::vector<std::string>& args) {
+  const auto log_path = std::filesystem::temp_directory_path() /
+                        ("chronicle-tool-" + std::to_string(getpid()) + "-" +
+                         std::to_string(std::random_device{}()) + ".log");
+  std::vector<std::string> all = {CHRONICLE_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0) return UnavailableError("cannot create " + log_path.string());
+  const auto started = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(log_fd);
+    return UnavailableError("fork failed");
+  }
+  if (pid == 0) {
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(log_fd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ToolRun run;
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream log(log_path, std::ios::binary);
+  run.output.assign(std::istreambuf_iterator<char>(log), std::istreambuf_iterator<char>());
+  std::error_code ignored;
+  std::filesystem::remove(log_path, ignored);
+  return run;
 }
 
 void ServerChild::Stop(int grace_ms) {

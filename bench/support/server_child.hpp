@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -16,6 +17,7 @@ namespace chronicle::bench {
 struct ProcStats {
   bool ok = false;         // false when the process is gone
   double rss_mib = 0;      // VmRSS
+  double hwm_mib = 0;      // VmHWM: peak resident since start
   long threads = 0;        // Threads
   double cpu_seconds = 0;  // utime + stime
 };
@@ -31,7 +33,24 @@ struct ServerChildOptions {
   // process has.
   rlim_t file_limit = 0;
   std::vector<std::string> extra_args;  // appended to the serve command line
+  // Empty: a fresh data dir inside the child's temp dir, removed with it.
+  // Otherwise this data dir, which the child neither creates nor removes
+  // (a restart on a loaded log).
+  std::filesystem::path data_dir;
+  // How long Start waits for the "listening on" line (the read models load
+  // before the server listens).
+  std::chrono::seconds start_timeout{30};
 };
+
+// The outcome of RunChronicle.
+struct ToolRun {
+  int exit_code = -1;   // -1: did not exit normally
+  std::string output;   // stdout and stderr, interleaved
+  double seconds = 0;   // wall time
+};
+// Runs CHRONICLE_BINARY with `args` (e.g. {"replay", "rebuild", "--data-dir", D})
+// to completion.
+Result<ToolRun> RunChronicle(const std::vector<std::string>& args);
 
 // The real `chronicle serve` (CHRONICLE_BINARY) as a child process on a fresh
 // data dir, listening on 127.0.0.1:0. Started with fork + setrlimit + execv
