@@ -23,20 +23,36 @@ Status RecordsProjection::Load(std::span<const std::pair<std::string, std::strin
 
 Status RecordsProjection::Apply(std::span<const eventstore::RecordedEvent> events,
                                 DocChanges& changes) {
-  std::unique_lock lock(mu_);
-  bool changed = false;
+  // Events are parsed and folded outside the exclusive lock: only this
+  // projection's thread writes records_, so the current views are copied
+  // under a shared lock, folded, and installed under a short exclusive one.
+  // Readers never wait for a batch's parsing.
+  std::map<std::pair<std::string_view, std::string>, RecordView> staged;
   for (const auto& event : events) {
     const EntityKind* kind = FindKindByStream(event.stream);
     if (kind == nullptr || kind->spec != nullptr) continue;  // kept by the tables model
-    auto& by_id = records_[std::string(kind->collection)];
-    std::string id(RecordIdOfStream(*kind, event.stream));
-    RecordView& view = by_id[id];
-    CHRONICLE_RETURN_IF_ERROR(ApplyToView(*kind, event, view));
-    changes.Put(event.stream, ViewToDocument(view).Dump());
-    changed = true;
+    auto key = std::make_pair(kind->collection, std::string(RecordIdOfStream(*kind, event.stream)));
+    auto it = staged.find(key);
+    if (it == staged.end()) {
+      RecordView current;
+      {
+        std::shared_lock lock(mu_);
+        if (auto c = records_.find(kind->collection); c != records_.end()) {
+          if (auto r = c->second.find(key.second); r != c->second.end()) current = r->second;
+        }
+      }
+      it = staged.emplace(std::move(key), std::move(current)).first;
+    }
+    CHRONICLE_RETURN_IF_ERROR(ApplyToView(*kind, event, it->second));
+    changes.Put(event.stream, ViewToDocument(it->second).Dump());
+  }
+  if (staged.empty()) return Status::Ok();
+  {
+    std::unique_lock lock(mu_);
+    for (auto& [key, view] : staged) records_[std::string(key.first)][key.second] = std::move(view);
   }
   // Principal caches key on the generation: only organisation changes bump it.
-  if (changed) generation_.fetch_add(1, std::memory_order_release);
+  generation_.fetch_add(1, std::memory_order_release);
   return Status::Ok();
 }
 

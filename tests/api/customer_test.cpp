@@ -299,6 +299,39 @@ TEST_F(CustomerTest, CustomFieldsAreValidatedStoredAndFiltered) {
             std::vector<std::string>{big});
 }
 
+TEST_F(CustomerTest, DeletingACustomFieldDefinitionRewritesNothing) {
+  auto def = client_->Call(admin_, "POST", "/api/v1/custom-fields",
+                           Obj({{"entity", "customer"},
+                                {"key", "grade"},
+                                {"label", "等级"},
+                                {"type", "select"},
+                                {"options", Json::Array{"金", "银"}}}));
+  ASSERT_EQ(def.status, 201u) << def.body;
+  auto bad = client_->Call(zhang_token_, "POST", "/api/v1/customers",
+                           Obj({{"name", "泰州药业"}, {"custom", Obj({{"grade", "铜"}})}}));
+  EXPECT_EQ(bad.status, 422u);
+  EXPECT_EQ(FieldOf(bad), "custom.grade");
+  const std::string customer =
+      Create(zhang_token_, "customers", Obj({{"name", "泰州药业"}, {"custom", Obj({{"grade", "金"}})}}));
+  ASSERT_EQ(client_->Call(admin_, "DELETE", "/api/v1/custom-fields/" + Id(def)).status, 204u);
+  // The value stays on the record and in its history; other edits still work.
+  auto edited = client_->Call(zhang_token_, "PATCH", "/api/v1/customers/" + customer,
+                              Obj({{"remark", "续约"}}));
+  ASSERT_EQ(edited.status, 200u) << edited.body;
+  EXPECT_EQ(edited.json.Find("custom")->Find("grade")->as_string(), "金");
+  auto history = client_->Call(zhang_token_, "GET", "/api/v1/customers/" + customer + "/history");
+  const auto& created = history.json.Find("items")->as_array().back();
+  bool saw_grade = false;
+  for (const auto& change : created.Find("changes")->as_array()) {
+    saw_grade = saw_grade || change.Find("field")->as_string() == "custom.grade";
+  }
+  EXPECT_TRUE(saw_grade) << history.body;
+  // A new value for a field that no longer exists is refused.
+  auto stale = client_->Call(zhang_token_, "PATCH", "/api/v1/customers/" + customer,
+                             Obj({{"custom", Obj({{"grade", "银"}})}}));
+  EXPECT_EQ(stale.status, 422u) << stale.body;
+}
+
 TEST_F(CustomerTest, BadListParametersAreRefusedNamingThem) {
   for (const char* query :
        {"?colour=red", "?sort=colour", "?limit=0", "?limit=x", "?cursor=%%%", "?cursor=abc",
