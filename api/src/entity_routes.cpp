@@ -7,6 +7,7 @@
 #include <chrono>
 #include <limits>
 #include <mutex>
+#include <set>
 
 #include "chronicle/base/time.hpp"
 #include "chronicle/base/uuid.hpp"
@@ -131,23 +132,58 @@ domain::FieldFacts FactsFor(ApiContext& ctx, const EntitySpec& spec) {
 
 // ---- Commands -----------------------------------------------------------------
 
-std::mutex& UniqueMutex(const EntitySpec& spec) {
-  // Creates and renames of entities with unique fields are serialised per
-  // entity, so two requests cannot both find a name free (one process owns the log).
-  static std::mutex mutexes[8];
-  const auto all = domain::AllEntitySpecs();
-  for (std::size_t i = 0; i < all.size() && i < 8; ++i) {
-    if (all[i] == &spec) return mutexes[i];
-  }
-  return mutexes[7];
-}
+// Unique values being written (customer names): a command claims them
+// before it checks the read model and holds them until the read model has
+// applied its write, so two concurrent commands never both find a value
+// free, and no lock is held across an append (an fsync). Claims are
+// in-process (one process owns the log).
+class UniqueClaim {
+ public:
+  UniqueClaim() = default;
+  UniqueClaim(const UniqueClaim&) = delete;
+  UniqueClaim& operator=(const UniqueClaim&) = delete;
+  ~UniqueClaim() { Release(); }
 
-bool HasUniqueField(const EntitySpec& spec) {
-  for (const auto& f : spec.fields) {
-    if (f.Has(domain::kUnique)) return true;
+  // Claims the unique fields' values present in `values` (raw or stored).
+  // kAlreadyExists naming the field when another command holds one.
+  Status Take(const EntitySpec& spec, const Json& values) {
+    for (const auto& field : spec.fields) {
+      if (!field.Has(domain::kUnique)) continue;
+      const Json* v = values.Find(field.name);
+      if (v == nullptr || !v->is_string()) continue;
+      std::string key = std::string(spec.collection) + '\0' + std::string(field.name) + '\0' +
+                        domain::FoldForCompare(v->as_string());
+      std::lock_guard lock(Mu());
+      if (!Held().insert(key).second) {
+        return AlreadyExistsError("\"" + v->as_string() + "\" is being written by another request")
+            .WithField(std::string(field.name));
+      }
+      keys_.push_back(std::move(key));
+    }
+    return Status::Ok();
   }
-  return false;
-}
+  // Keeps the claims until the read models applied `position`.
+  void HoldUntilApplied(ApiContext& ctx, std::uint64_t position) {
+    if (!keys_.empty()) ctx.runtime.WaitFor(position, std::chrono::seconds(5));
+  }
+
+ private:
+  void Release() {
+    if (keys_.empty()) return;
+    std::lock_guard lock(Mu());
+    for (const auto& key : keys_) Held().erase(key);
+    keys_.clear();
+  }
+  static std::mutex& Mu() {
+    static std::mutex mu;
+    return mu;
+  }
+  static std::set<std::string>& Held() {
+    static std::set<std::string> held;  // guarded by Mu()
+    return held;
+  }
+  std::vector<std::string> keys_;
+};
 
 Result<CommandOutcome> RunRecord(ApiContext& ctx, const EntitySpec& spec, const std::string& id,
                                  std::optional<std::uint64_t> if_match, const Decider& decide,
@@ -222,8 +258,8 @@ Result<Created> CreateRecord(ApiContext& ctx, const Caller& caller, const Reques
   const auto custom = spec.custom_fields ? ctx.tables.CustomFieldsOf(spec.name)
                                          : std::vector<domain::CustomField>{};
   const std::string id = NewRecordId();
-  std::unique_lock<std::mutex> unique_lock;
-  if (HasUniqueField(spec)) unique_lock = std::unique_lock(UniqueMutex(spec));
+  UniqueClaim claim;
+  CHRONICLE_RETURN_IF_ERROR(claim.Take(spec, body));
   const auto facts = FactsFor(ctx, spec);
   CHRONICLE_ASSIGN_OR_RETURN(Json values, domain::ValidateCreate(spec, custom, body, facts, ""));
   if (spec.owned) {
@@ -239,6 +275,7 @@ Result<Created> CreateRecord(ApiContext& ctx, const Caller& caller, const Reques
                         ctx, spec, id, std::nullopt,
                         [&](const State& s) { return domain::record::DecideCreate(s, command); },
                         MetadataOf(caller, request)));
+  claim.HoldUntilApplied(ctx, outcome.position);
   return Created{id, outcome};
 }
 
@@ -314,8 +351,8 @@ Result<Response> Update(ApiContext& ctx, const EntitySpec& spec, const Call& cal
   CHRONICLE_ASSIGN_OR_RETURN(Json patch, ParseObjectBody(call.request));
   const auto custom = spec.custom_fields ? ctx.tables.CustomFieldsOf(spec.name)
                                          : std::vector<domain::CustomField>{};
-  std::unique_lock<std::mutex> unique_lock;
-  if (HasUniqueField(spec)) unique_lock = std::unique_lock(UniqueMutex(spec));
+  UniqueClaim claim;
+  CHRONICLE_RETURN_IF_ERROR(claim.Take(spec, patch));
   const auto facts = FactsFor(ctx, spec);
   CHRONICLE_ASSIGN_OR_RETURN(
       auto outcome,
@@ -335,6 +372,7 @@ Result<Response> Update(ApiContext& ctx, const EntitySpec& spec, const Call& cal
             return domain::record::DecideUpdate(s, {std::move(changes)});
           },
           MetadataOf(call.who(), call.request)));
+  claim.HoldUntilApplied(ctx, outcome.position);
   return RecordAnswer(ctx, spec, id, outcome, false);
 }
 
@@ -369,8 +407,8 @@ Result<Response> RestoreRecord(ApiContext& ctx, const EntitySpec& spec, const Ca
   auto current = ctx.tables.Get(spec, id);
   if (!current) return NotFoundError(std::string(spec.collection) + "/" + id + " not found");
   CHRONICLE_RETURN_IF_ERROR(CheckAccess(ctx, call.who(), spec, *current, Need::kWrite));
-  std::unique_lock<std::mutex> unique_lock;
-  if (HasUniqueField(spec)) unique_lock = std::unique_lock(UniqueMutex(spec));
+  UniqueClaim claim;
+  CHRONICLE_RETURN_IF_ERROR(claim.Take(spec, current->body));
   bool taken = false;
   for (const auto& field : spec.fields) {
     if (!field.Has(domain::kUnique)) continue;
@@ -385,6 +423,7 @@ Result<Response> RestoreRecord(ApiContext& ctx, const EntitySpec& spec, const Ca
                         ctx, spec, id, std::nullopt,
                         [&](const State& s) { return domain::record::DecideRestore(s, {taken}); },
                         MetadataOf(call.who(), call.request)));
+  claim.HoldUntilApplied(ctx, outcome.position);
   return RecordAnswer(ctx, spec, id, outcome, false);
 }
 

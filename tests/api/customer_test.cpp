@@ -2,6 +2,7 @@
 // customers, contacts, follow-ups, transfer, lock, team, custom fields,
 // search, and the data scope of every list, read and history.
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include "api_fixture.hpp"
@@ -108,6 +109,27 @@ TEST_F(CustomerTest, CustomerNamesAreUniqueIgnoringCaseAndWidth) {
   ASSERT_EQ(found.status, 200u) << found.body;
   ASSERT_EQ(found.json.Find("items")->as_array().size(), 1u);
   EXPECT_EQ(found.json.Find("items")->as_array()[0].Find("name")->as_string(), "ACME");
+}
+
+TEST_F(CustomerTest, ConcurrentCreatesOfOneNameMakeExactlyOneCustomer) {
+  const std::vector<std::string> spellings = {"Globex", "GLOBEX", "ｇｌｏｂｅｘ", "globex ",
+                                              "ＧＬＯＢＥＸ", "gLoBeX", "Globex", "GLOBEX"};
+  std::atomic<int> created{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (const auto& name : spellings) {
+    threads.emplace_back([&, name] {
+      HttpClient c(server_->port());
+      auto r = c.Call(zhang_token_, "POST", "/api/v1/customers", Obj({{"name", name}}));
+      if (r.status == 201) ++created;
+      if (r.status == 409) ++refused;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), static_cast<int>(spellings.size()) - 1);
+  auto all = client_->Call(admin_, "GET", "/api/v1/customers?q=globex");
+  EXPECT_EQ(all.json.Find("total")->as_int(), 1);
 }
 
 TEST_F(CustomerTest, ValidationNamesTheField) {
