@@ -324,11 +324,11 @@ Result<std::uint64_t> AfterFollowUp(ApiContext& ctx, const Caller& caller, const
 }
 
 const std::map<std::string_view, CreateHook>& Hooks() {
-  static const std::map<std::string_view, CreateHook> hooks = {
+  static const std::map<std::string_view, CreateHook> kHooks = {
       {"contact", {BeforeContact, nullptr}},
       {"follow_up", {BeforeFollowUp, AfterFollowUp}},
   };
-  return hooks;
+  return kHooks;
 }
 
 }  // namespace

@@ -407,7 +407,7 @@ class Importer {
     return Status::Ok();
   }
 
-  Result<Created> Create(Json body) {
+  Result<Created> Create(const Json& body) {
     CHRONICLE_ASSIGN_OR_RETURN(Created created, CreateRecord(ctx_, call_.who(), call_.request,
                                                              spec_, body, Json::MakeObject()));
     if (hook_ != nullptr && hook_->after) {
@@ -512,7 +512,7 @@ Result<Response> Import(ApiContext& ctx, const EntitySpec& spec, const Call& cal
       std::atomic<std::size_t> next{0};
       auto work = [&] {
         for (std::size_t i = next++; i < chunk.size(); i = next++) {
-          Result<Created> created = importer.Create(std::move(chunk[i].body));
+          Result<Created> created = importer.Create(chunk[i].body);
           std::lock_guard lock(mu);
           if (!created.ok()) {
             const Status& st = created.status();

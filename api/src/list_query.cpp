@@ -94,7 +94,7 @@ const Json* FieldOf(const Json& record, const std::string& field) {
 }
 
 std::string Hex(std::string_view bytes) {
-  static const char* kDigits = "0123456789abcdef";
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (unsigned char c : bytes) {
     out.push_back(kDigits[c >> 4]);

@@ -113,12 +113,12 @@ EntityKind TableKind(const domain::EntitySpec& spec) {
 }
 
 const std::vector<EntityKind>& Kinds() {
-  static const std::vector<EntityKind> kinds = [] {
+  static const std::vector<EntityKind> kKinds = [] {
     std::vector<EntityKind> all(kOrgKinds.begin(), kOrgKinds.end());
     for (const domain::EntitySpec* spec : domain::AllEntitySpecs()) all.push_back(TableKind(*spec));
     return all;
   }();
-  return kinds;
+  return kKinds;
 }
 
 }  // namespace
