@@ -8,6 +8,7 @@
 #include <mutex>
 #include <queue>
 #include <roaring/roaring.hh>
+#include <simdjson.h>
 #include <unordered_map>
 
 #include "chronicle/base/hex.hpp"
@@ -48,6 +49,100 @@ struct Row {
   std::string search;                         // folded kSearch fields, '\n' between
 };
 
+enum class Action : std::uint8_t { kCreated, kDeleted, kRestored, kOther };
+
+// One event's payload as the fold needs it, read straight from the JSON
+// text (no Json tree): the fields it sets, converted by their type but not
+// yet bound to the table's string pool (symbols are still text).
+struct DecodedEvent {
+  Action action = Action::kOther;
+  std::vector<std::pair<std::uint32_t, Value>> fields;  // field index, value; payload order
+  bool custom_clear = false;                           // "custom" set to a non-object
+  std::vector<std::pair<std::string, Value>> custom;   // merged by key; null removes
+};
+
+simdjson::dom::parser& Parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+// A value that is neither null, a boolean, an int64 nor a string: through
+// the Json parser (exactly what ParseJson would have made of it).
+Result<Value> ConvertOther(domain::FieldType type, simdjson::dom::element element) {
+  CHRONICLE_ASSIGN_OR_RETURN(Json json, ParseJson(simdjson::minify(element)));
+  return tables::FromJson(type, json, nullptr);
+}
+
+Result<Value> Convert(domain::FieldType type, simdjson::dom::element element) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::NULL_VALUE:
+      return Value{};
+    case simdjson::dom::element_type::BOOL:
+      return Value{bool(element.get_bool().value_unsafe())};
+    case simdjson::dom::element_type::INT64:
+      return Value{tables::Int{element.get_int64().value_unsafe()}};
+    case simdjson::dom::element_type::STRING:
+      return tables::FromText(type, element.get_string().value_unsafe(), nullptr);
+    default:
+      return ConvertOther(type, element);
+  }
+}
+
+// Decodes `payload` ({"set": {...}, "info": {...}}) of an event of `type`
+// (record::DecodeEvent + record::Evolve's reading of `set`).
+Status DecodePayload(const domain::EntitySpec& spec, std::string_view type,
+                     std::string_view payload, DecodedEvent& out) {
+  if (!type.starts_with(spec.event_prefix) || type.size() == spec.event_prefix.size()) {
+    return InvalidArgumentError("unknown " + std::string(spec.name) + " event type " +
+                                std::string(type));
+  }
+  const std::string_view action = type.substr(spec.event_prefix.size());
+  out.action = action == domain::record::kCreated   ? Action::kCreated
+               : action == domain::record::kDeleted ? Action::kDeleted
+               : action == domain::record::kRestored ? Action::kRestored
+                                                     : Action::kOther;
+  // A padded copy in a reused buffer: no allocation per event.
+  thread_local std::string buffer;
+  buffer.reserve(payload.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(payload);
+  simdjson::dom::element root;
+  if (auto error = Parser().parse(buffer.data(), buffer.size(), false).get(root); error) {
+    return InvalidArgumentError(std::string("malformed JSON: ") + simdjson::error_message(error));
+  }
+  simdjson::dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return Status::Ok();
+  simdjson::dom::object set;
+  if (object["set"].get_object().get(set) != simdjson::SUCCESS) return Status::Ok();
+  std::uint64_t seen = 0;
+  for (const auto field : set) {
+    if (field.key == "custom") {
+      simdjson::dom::object custom;
+      if (field.value.get_object().get(custom) != simdjson::SUCCESS) {
+        out.custom_clear = true;
+        out.custom.clear();
+        continue;
+      }
+      for (const auto entry : custom) {
+        CHRONICLE_ASSIGN_OR_RETURN(Value v, Convert(FieldType::kText, entry.value));
+        out.custom.emplace_back(std::string(entry.key), std::move(v));
+      }
+      continue;
+    }
+    const domain::FieldSpec* f = spec.Find(field.key);
+    if (f == nullptr || f->Has(domain::kDerived)) continue;
+    const auto i = static_cast<std::uint32_t>(f - spec.fields.data());
+    if (i < 64) {
+      if ((seen & (std::uint64_t{1} << i)) != 0) {
+        return InvalidArgumentError("duplicate key '" + std::string(field.key) + "'");
+      }
+      seen |= std::uint64_t{1} << i;
+    }
+    CHRONICLE_ASSIGN_OR_RETURN(Value v, Convert(f->type, field.value));
+    out.fields.emplace_back(i, std::move(v));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 struct TablesProjection::Table {
@@ -63,7 +158,7 @@ struct TablesProjection::Table {
   const domain::EntitySpec* spec;
   tables::StringPool pool;
   std::deque<Row> rows;  // a row never moves (no reallocation copies)
-  std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
+  tables::RowHashIndex by_id;  // hash of the id -> row
   Roaring live;     // rows not deleted
   Roaring unowned;  // live rows without an owner
   Roaring owned;    // live rows with an owner
@@ -75,11 +170,24 @@ struct TablesProjection::Table {
   std::vector<std::unordered_map<Sym, Roaring>> sym_index;  // kEnum/kUser/kRef fields
   std::unordered_map<Sym, Roaring> members;                 // team user -> rows
   std::unordered_map<std::uint64_t, Roaring> grams;         // q= index
+  // Bigrams to add (gram, row), applied in one sorted pass (FlushGrams)
+  // before the lock is released and before any bigram is removed.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> pending_grams;
   // kUnique fields: the hash of the folded value -> live rows (Taken compares the values).
-  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> unique;
+  std::vector<tables::RowHashIndex> unique;
   int owner_field = -1;
   int team_field = -1;
   Deriver deriver;
+
+  [[nodiscard]] std::optional<std::uint32_t> FindRow(std::string_view id) const {
+    std::optional<std::uint32_t> found;
+    by_id.Any(tables::HashText(id), [&](std::uint32_t r) {
+      if (rows[r].id != id) return false;
+      found = r;
+      return true;
+    });
+    return found;
+  }
 
   [[nodiscard]] std::string_view Owner(const Row& row) const {
     if (owner_field < 0) return {};
@@ -126,6 +234,11 @@ struct TablesProjection::Table {
     thread_local std::vector<std::uint64_t> new_grams;
     GramsOf(before, old_grams);
     GramsOf(after, new_grams);
+    if (old_grams.empty()) {
+      for (const std::uint64_t g : new_grams) pending_grams.emplace_back(g, r);
+      return;
+    }
+    FlushGrams();
     auto o = old_grams.begin();
     auto n = new_grams.begin();
     while (o != old_grams.end() || n != new_grams.end()) {
@@ -142,9 +255,22 @@ struct TablesProjection::Table {
     }
   }
 
-  static std::uint64_t UniqueHash(std::string_view folded) {
-    return std::hash<std::string_view>{}(folded);
+  void FlushGrams() {
+    if (pending_grams.empty()) return;
+    std::sort(pending_grams.begin(), pending_grams.end());
+    thread_local std::vector<std::uint32_t> batch;
+    for (std::size_t i = 0; i < pending_grams.size();) {
+      const std::uint64_t g = pending_grams[i].first;
+      batch.clear();
+      for (; i < pending_grams.size() && pending_grams[i].first == g; ++i) {
+        batch.push_back(pending_grams[i].second);
+      }
+      grams[g].addMany(batch.size(), batch.data());
+    }
+    pending_grams.clear();
   }
+
+  static std::uint64_t UniqueHash(std::string_view folded) { return tables::HashText(folded); }
 
   // Adds (or removes) row r to the indexes of field i (its current value).
   void IndexField(std::uint32_t r, std::size_t i, bool add) {
@@ -161,15 +287,9 @@ struct TablesProjection::Table {
         auto& index = unique[i];
         const std::uint64_t h = UniqueHash(folded);
         if (add) {
-          index.emplace(h, r);
+          index.Insert(h, r);
         } else {
-          auto [first, last] = index.equal_range(h);
-          for (auto it = first; it != last; ++it) {
-            if (it->second == r) {
-              index.erase(it);
-              break;
-            }
-          }
+          index.Erase(h, r);
         }
       }
     }
@@ -337,7 +457,7 @@ struct TablesProjection::Table {
     }
     if (!in.done()) return false;
     const auto r = static_cast<std::uint32_t>(rows.size());
-    by_id.emplace(row.id, r);
+    by_id.Insert(tables::HashText(row.id), r);
     rows.push_back(std::move(row));
     AddToOrder(r);
     Derive(rows[r]);
@@ -347,38 +467,28 @@ struct TablesProjection::Table {
     return true;
   }
 
-  // Sets the fields `set` names on row r. Unless `full` (the caller
+  // Sets the fields the event sets on row r. Unless `full` (the caller
   // re-indexes the whole row), takes each field it changes out of the
   // indexes first (and the row's placement with owner_id), marking it in
   // `changed` (bit i: field i) for Reindex.
-  void Merge(std::uint32_t r, const Json& set, bool full, std::uint64_t& changed) {
-    if (!set.is_object()) return;
+  void Merge(std::uint32_t r, DecodedEvent& event, bool full, std::uint64_t& changed) {
     Row& row = rows[r];
-    for (const auto& [key, value] : set.as_object()) {
-      if (key == "custom") {
-        if (!value.is_object()) {
-          row.custom.clear();
-          continue;
-        }
-        for (const auto& [k, v] : value.as_object()) {
-          const Sym sym = pool.Intern(k);
-          auto it = std::find_if(row.custom.begin(), row.custom.end(),
-                                 [&](const auto& e) { return e.first == sym; });
-          if (v.is_null()) {
-            if (it != row.custom.end()) row.custom.erase(it);
-          } else if (it != row.custom.end()) {
-            it->second = tables::FromJson(FieldType::kText, v, nullptr);
-          } else {
-            row.custom.emplace_back(sym, tables::FromJson(FieldType::kText, v, nullptr));
-          }
-        }
-        continue;
+    if (event.custom_clear) row.custom.clear();
+    for (auto& [k, v] : event.custom) {
+      const Sym sym = pool.Intern(k);
+      auto it = std::find_if(row.custom.begin(), row.custom.end(),
+                             [&](const auto& e) { return e.first == sym; });
+      if (v.index() == 0) {
+        if (it != row.custom.end()) row.custom.erase(it);
+      } else if (it != row.custom.end()) {
+        it->second = std::move(v);
+      } else {
+        row.custom.emplace_back(sym, std::move(v));
       }
-      const domain::FieldSpec* field = spec->Find(key);
-      if (field == nullptr || field->Has(domain::kDerived)) continue;
-      const auto i = static_cast<std::size_t>(field - spec->fields.data());
+    }
+    for (auto& [i, value] : event.fields) {
       Unindex(r, i, full, changed);
-      row.values[i] = tables::FromJson(field->type, value, &pool);
+      row.values[i] = tables::Bind(spec->fields[i].type, std::move(value), pool);
     }
   }
 
@@ -393,22 +503,22 @@ struct TablesProjection::Table {
   // Folds one event of record `id` (record::Evolve's semantics). Returns the
   // row touched, or nullopt when the event was skipped. Creates, deletes and
   // restores re-index the whole row; other events only the fields they set.
-  std::optional<std::uint32_t> Fold(std::string_view id, const domain::record::Event& event,
+  std::optional<std::uint32_t> Fold(std::string_view id, DecodedEvent& event,
                                     const eventstore::RecordedEvent& recorded) {
-    auto it = by_id.find(id);
+    const auto found = FindRow(id);
     std::uint32_t r = 0;
     // A field mask needs a bit per field.
     bool full = spec->fields.size() > 64;
-    if (event.action == domain::record::kCreated) {
+    if (event.action == Action::kCreated) {
       full = true;
-      if (it == by_id.end()) {
+      if (!found) {
         r = static_cast<std::uint32_t>(rows.size());
         rows.emplace_back();
         rows[r].id = std::string(id);
-        by_id.emplace(rows[r].id, r);
+        by_id.Insert(tables::HashText(id), r);
         AddToOrder(r);
       } else {
-        r = it->second;
+        r = *found;
         Index(r, false);
       }
       Row& row = rows[r];
@@ -419,16 +529,15 @@ struct TablesProjection::Table {
       row.has_created_by = !recorded.metadata.actor.empty();
       if (row.has_created_by) row.created_by = pool.Intern(recorded.metadata.actor);
     } else {
-      if (it == by_id.end()) {
+      if (!found) {
         spdlog::warn("tables: {} at position {} for a record never created; skipped", recorded.type,
                      recorded.position);
         return std::nullopt;
       }
-      r = it->second;
-      const bool deleted =
-          event.action == domain::record::kDeleted
-              ? true
-              : (event.action == domain::record::kRestored ? false : rows[r].deleted);
+      r = *found;
+      const bool deleted = event.action == Action::kDeleted
+                               ? true
+                               : (event.action == Action::kRestored ? false : rows[r].deleted);
       if (full || deleted != rows[r].deleted) {
         full = true;
         Index(r, false);
@@ -436,7 +545,7 @@ struct TablesProjection::Table {
       }
     }
     std::uint64_t changed = 0;
-    Merge(r, event.set, full, changed);
+    Merge(r, event, full, changed);
     Row& row = rows[r];
     row.version = recorded.version;
     row.position = recorded.position;
@@ -1078,7 +1187,10 @@ Status TablesProjection::Load(std::span<const std::pair<std::string, std::string
       return DataLossError("read model 'tables': corrupt document " + key);
     }
   }
-  for (auto& table : tables_) table->FlushOrder();
+  for (auto& table : tables_) {
+    table->FlushOrder();
+    table->FlushGrams();
+  }
   return Status::Ok();
 }
 
@@ -1087,7 +1199,7 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   struct Decoded {
     Table* table;
     std::string_view id;
-    domain::record::Event event;
+    DecodedEvent event;
     const eventstore::RecordedEvent* recorded;
   };
   std::vector<Decoded> decoded;
@@ -1095,28 +1207,24 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   for (const auto& e : events) {
     const domain::EntitySpec* spec = domain::FindEntityByStream(e.stream);
     if (spec == nullptr) continue;
-    auto payload = ParseJson(e.payload);
-    if (!payload.ok()) {
+    Decoded d{TableOf(*spec), std::string_view(e.stream).substr(spec->stream_prefix.size()), {},
+              &e};
+    if (Status status = DecodePayload(*spec, e.type, e.payload, d.event); !status.ok()) {
       spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
-                    payload.status().message());
+                    status.message());
       continue;
     }
-    auto event = domain::record::DecodeEvent(*spec, e.type, *payload);
-    if (!event.ok()) {
-      spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
-                    event.status().message());
-      continue;
-    }
-    decoded.push_back({TableOf(*spec),
-                       std::string_view(e.stream).substr(spec->stream_prefix.size()),
-                       std::move(event).value(), &e});
+    decoded.push_back(std::move(d));
   }
   std::unique_lock lock(mu_);
   std::vector<std::pair<Table*, std::uint32_t>> touched;
-  for (const auto& d : decoded) {
+  for (auto& d : decoded) {
     if (auto r = d.table->Fold(d.id, d.event, *d.recorded)) touched.emplace_back(d.table, *r);
   }
-  for (auto& table : tables_) table->FlushOrder();
+  for (auto& table : tables_) {
+    table->FlushOrder();
+    table->FlushGrams();
+  }
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (const auto& [table, r] : touched) {
@@ -1319,9 +1427,9 @@ std::optional<TableRecord> TablesProjection::Get(const domain::EntitySpec& spec,
   std::shared_lock lock(mu_);
   const Table* t = TableOf(spec);
   if (t == nullptr) return std::nullopt;
-  auto it = t->by_id.find(id);
-  if (it == t->by_id.end()) return std::nullopt;
-  const Row& row = t->rows[it->second];
+  const auto found = t->FindRow(id);
+  if (!found) return std::nullopt;
+  const Row& row = t->rows[*found];
   TableRecord record;
   record.body = t->Render(row);
   record.owner_id = std::string(t->Owner(row));
@@ -1346,15 +1454,13 @@ bool TablesProjection::Taken(const domain::EntitySpec& spec, std::string_view fi
   if (t == nullptr) return false;
   if (const domain::FieldSpec* f = spec.Find(field); f != nullptr && f->Has(domain::kUnique)) {
     const auto i = static_cast<std::size_t>(f - spec.fields.data());
-    auto [first, last] = t->unique[i].equal_range(Table::UniqueHash(folded));
     std::string value;
-    for (auto it = first; it != last; ++it) {
-      const Row& row = t->rows[it->second];
-      if (row.id == except_id) continue;
+    return t->unique[i].Any(Table::UniqueHash(folded), [&](std::uint32_t r) {
+      const Row& row = t->rows[r];
+      if (row.id == except_id) return false;
       tables::Fold(tables::TextOf(row.values[i], t->pool), value);
-      if (value == folded) return true;
-    }
-    return false;
+      return value == folded;
+    });
   }
   // Other fields (custom.KEY): a scan of the live rows.
   Column column;
