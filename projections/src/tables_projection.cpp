@@ -257,15 +257,43 @@ struct TablesProjection::Table {
 
   void FlushGrams() {
     if (pending_grams.empty()) return;
-    std::sort(pending_grams.begin(), pending_grams.end());
+    // Group the adds by bigram, each bigram's rows in the order they came
+    // (ascending during a rebuild): a small open-addressing table of the
+    // batch's distinct bigrams, their adds chained. No sort.
+    struct Slot {
+      std::uint64_t gram;
+      std::uint32_t head;
+      std::uint32_t tail;
+    };
+    constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // never a bigram (code points < 2^21)
+    thread_local std::vector<Slot> slots;
+    thread_local std::vector<std::uint32_t> next;
+    thread_local std::vector<std::uint32_t> distinct;
     thread_local std::vector<std::uint32_t> batch;
-    for (std::size_t i = 0; i < pending_grams.size();) {
-      const std::uint64_t g = pending_grams[i].first;
-      batch.clear();
-      for (; i < pending_grams.size() && pending_grams[i].first == g; ++i) {
-        batch.push_back(pending_grams[i].second);
+    std::size_t cap = 64;
+    while (cap < pending_grams.size() * 2) cap <<= 1;
+    slots.assign(cap, Slot{kEmpty, 0, 0});
+    next.assign(pending_grams.size(), 0);
+    distinct.clear();
+    for (std::uint32_t k = 0; k < pending_grams.size(); ++k) {
+      const std::uint64_t g = pending_grams[k].first;
+      std::size_t i = static_cast<std::size_t>((g * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+      while (slots[i].gram != kEmpty && slots[i].gram != g) i = (i + 1) & (cap - 1);
+      if (slots[i].gram == kEmpty) {
+        slots[i] = Slot{g, k, k};
+        distinct.push_back(static_cast<std::uint32_t>(i));
+      } else {
+        next[slots[i].tail] = k;
+        slots[i].tail = k;
       }
-      grams[g].addMany(batch.size(), batch.data());
+    }
+    for (const std::uint32_t i : distinct) {
+      batch.clear();
+      for (std::uint32_t k = slots[i].head;; k = next[k]) {
+        batch.push_back(pending_grams[k].second);
+        if (k == slots[i].tail) break;
+      }
+      grams[slots[i].gram].addMany(batch.size(), batch.data());
     }
     pending_grams.clear();
   }
