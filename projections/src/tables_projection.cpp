@@ -178,6 +178,9 @@ struct TablesProjection::Table {
   int owner_field = -1;
   int team_field = -1;
   Deriver deriver;
+  // The fields the deriver reads (SetDeriver's inputs): bit i = field i;
+  // nullopt: the whole body, after every event.
+  std::optional<std::uint64_t> derive_inputs;
 
   [[nodiscard]] std::optional<std::uint32_t> FindRow(std::string_view id) const {
     std::optional<std::uint32_t> found;
@@ -379,13 +382,31 @@ struct TablesProjection::Table {
       }
     }
     if (!any) return;
-    const Json derived = deriver(Render(row));
+    const Json derived = deriver(derive_inputs ? RenderInputs(row) : Render(row));
     if (!derived.is_object()) return;
     for (const auto& [name, value] : derived.as_object()) {
       const domain::FieldSpec* field = spec->Find(name);
       if (field == nullptr || !field->Has(domain::kDerived)) continue;
       row.values[field - spec->fields.data()] = tables::FromJson(field->type, value, &pool);
     }
+  }
+
+  // The deriver's input fields of the row, as Render writes them.
+  [[nodiscard]] Json RenderInputs(const Row& row) const {
+    Json out = Json::MakeObject();
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+      if ((*derive_inputs & (std::uint64_t{1} << i)) == 0) continue;
+      out.as_object().emplace_back(std::string(spec->fields[i].name), RenderValue(row, i));
+    }
+    return out;
+  }
+
+  [[nodiscard]] Json RenderValue(const Row& row, std::size_t i) const {
+    const domain::FieldSpec& field = spec->fields[i];
+    const Value& v = row.values[i];
+    if (v.index() == 0 && field.type == FieldType::kTeam) return Json::MakeArray();
+    if (v.index() == 0 && field.type == FieldType::kBool) return false;
+    return tables::ToJson(v, pool);
   }
 
   [[nodiscard]] Json Render(const Row& row) const {
@@ -578,7 +599,7 @@ struct TablesProjection::Table {
     row.version = recorded.version;
     row.position = recorded.position;
     row.updated_ns = recorded.recorded_at_ns;
-    if (deriver) {
+    if (deriver && (full || !derive_inputs || (changed & *derive_inputs) != 0)) {
       for (std::size_t i = 0; i < spec->fields.size(); ++i) {
         if (spec->fields[i].Has(domain::kDerived)) Unindex(r, i, full, changed);
       }
@@ -1204,8 +1225,10 @@ Status TablesProjection::Load(std::span<const std::pair<std::string, std::string
   std::unique_lock lock(mu_);
   for (auto& table : tables_) {
     Deriver deriver = std::move(table->deriver);
+    const auto inputs = table->derive_inputs;
     table = std::make_unique<Table>(*table->spec);
     table->deriver = std::move(deriver);
+    table->derive_inputs = inputs;
   }
   for (const auto& [key, doc] : documents) {
     const domain::EntitySpec* spec = domain::FindEntityByStream(key);
@@ -1546,10 +1569,25 @@ std::size_t TablesProjection::CountOwned(const domain::EntitySpec& spec,
   return it == index.end() ? 0 : it->second.and_cardinality(t->live);
 }
 
-void TablesProjection::SetDeriver(std::string_view collection, Deriver deriver) {
+void TablesProjection::SetDeriver(std::string_view collection, Deriver deriver,
+                                  const std::vector<std::string>& inputs) {
   std::unique_lock lock(mu_);
   for (auto& table : tables_) {
-    if (table->spec->collection == collection) table->deriver = std::move(deriver);
+    if (table->spec->collection != collection) continue;
+    table->deriver = std::move(deriver);
+    table->derive_inputs.reset();
+    // A mask needs a bit per field; an unknown input name reads the whole body.
+    if (inputs.empty() || table->spec->fields.size() > 64) return;
+    std::uint64_t mask = 0;
+    for (const std::string& name : inputs) {
+      const domain::FieldSpec* f = table->spec->Find(name);
+      if (f == nullptr) {
+        spdlog::warn("tables: deriver input {} is not a field of {}", name, collection);
+        return;
+      }
+      mask |= std::uint64_t{1} << (f - table->spec->fields.data());
+    }
+    table->derive_inputs = mask;
   }
 }
 
