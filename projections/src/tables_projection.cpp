@@ -149,7 +149,14 @@ struct TablesProjection::Table {
   explicit Table(const domain::EntitySpec& s) : spec(&s) {
     sym_index.resize(s.fields.size());
     unique.resize(s.fields.size());
+    sort_prefix.resize(s.fields.size());
+    keep_prefix.assign(s.fields.size(), 0);
     for (std::size_t i = 0; i < s.fields.size(); ++i) {
+      const FieldType type = s.fields[i].type;
+      keep_prefix[i] = s.fields[i].Has(domain::kSort) &&
+                       (type == FieldType::kText || type == FieldType::kLongText ||
+                        type == FieldType::kEnum || type == FieldType::kUser ||
+                        type == FieldType::kRef || type == FieldType::kDate);
       if (s.fields[i].name == "owner_id") owner_field = static_cast<int>(i);
       if (s.fields[i].type == FieldType::kTeam) team_field = static_cast<int>(i);
     }
@@ -175,6 +182,10 @@ struct TablesProjection::Table {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> pending_grams;
   // kUnique fields: the hash of the folded value -> live rows (Taken compares the values).
   std::vector<tables::RowHashIndex> unique;
+  // Sortable text fields: each row's Prefix of its sort key, so a sort
+  // orders most pairs of rows without reading them.
+  std::vector<std::vector<std::uint64_t>> sort_prefix;  // by field; empty: not kept
+  std::vector<char> keep_prefix;
   int owner_field = -1;
   int team_field = -1;
   Deriver deriver;
@@ -239,6 +250,7 @@ struct TablesProjection::Table {
     GramsOf(after, new_grams);
     if (old_grams.empty()) {
       for (const std::uint64_t g : new_grams) pending_grams.emplace_back(g, r);
+      if (pending_grams.size() >= (std::size_t{1} << 16)) FlushGrams();
       return;
     }
     FlushGrams();
@@ -304,9 +316,27 @@ struct TablesProjection::Table {
   static std::uint64_t UniqueHash(std::string_view folded) { return tables::HashText(folded); }
 
   // Adds (or removes) row r to the indexes of field i (its current value).
+  // An order-preserving digest of a sort key: the tag in the top byte, then
+  // the first 7 bytes of text. Different digests order their keys; equal
+  // ones need Compare.
+  static std::uint64_t Prefix(const Key& key) {
+    std::uint64_t p = static_cast<std::uint64_t>(key.tag) << 56;
+    if (key.tag == 2) {
+      for (std::size_t k = 0; k < 7 && k < key.s.size(); ++k) {
+        p |= static_cast<std::uint64_t>(static_cast<unsigned char>(key.s[k])) << (48 - 8 * k);
+      }
+    }
+    return p;
+  }
+
   void IndexField(std::uint32_t r, std::size_t i, bool add) {
     Row& row = rows[r];
     const Value& v = row.values[i];
+    if (add && keep_prefix[i] != 0) {
+      auto& prefixes = sort_prefix[i];
+      if (prefixes.size() <= r) prefixes.resize(rows.size());
+      prefixes[r] = Prefix(tables::KeyOf(spec->fields[i].type, v, pool));
+    }
     if (const auto* sym = std::get_if<tables::SymRef>(&v)) {
       add ? sym_index[i][sym->v].add(r) : sym_index[i][sym->v].remove(r);
     }
@@ -737,6 +767,9 @@ struct Compiled {
   std::string after_id;
   std::vector<char32_t> search;  // q= folded, as code points
   std::string needle;            // ... and as text
+  // The first sort key's prefixes (Table::sort_prefix), when kept; and the cursor's.
+  const std::vector<std::uint64_t>* prefix = nullptr;
+  std::uint64_t after_prefix = 0;
 };
 
 Compiled Compile(const Table& t, const TableQuery& query) {
@@ -768,6 +801,11 @@ Compiled Compile(const Table& t, const TableQuery& query) {
   }
   c.search = tables::CodePoints(query.search());
   c.needle = query.search();
+  if (!c.sort.empty() && c.sort[0].column->kind == Column::Kind::kField) {
+    const auto& prefixes = t.sort_prefix[c.sort[0].column->field];
+    if (!prefixes.empty() && prefixes.size() == t.rows.size()) c.prefix = &prefixes;
+    if (c.after_values) c.after_prefix = Table::Prefix(c.after_keys[0]);
+  }
   return c;
 }
 
@@ -827,6 +865,16 @@ int CompareRows(const Table& t, const Compiled& c, const Row& a, const Row& b) {
     if (cmp != 0) return cmp;
   }
   return b.id.compare(a.id);  // ties: newest id first
+}
+
+// The same by row index: the first key's prefixes decide when they differ.
+int CompareRowsAt(const Table& t, const Compiled& c, std::uint32_t a, std::uint32_t b) {
+  if (c.prefix != nullptr) {
+    const std::uint64_t pa = (*c.prefix)[a];
+    const std::uint64_t pb = (*c.prefix)[b];
+    if (pa != pb) return (pa < pb) != c.descending[0] ? -1 : 1;
+  }
+  return CompareRows(t, c, t.rows[a], t.rows[b]);
 }
 
 int CompareToCursor(const Table& t, const Compiled& c, const Row& a) {
@@ -1222,6 +1270,13 @@ TablesProjection::Table* TablesProjection::TableOf(const domain::EntitySpec& spe
 }
 
 Status TablesProjection::Load(std::span<const std::pair<std::string, std::string>> documents) {
+  return LoadFrom([&](const DocumentVisitor& visit) {
+    for (const auto& [key, doc] : documents) CHRONICLE_RETURN_IF_ERROR(visit(key, doc));
+    return Status::Ok();
+  });
+}
+
+Status TablesProjection::LoadFrom(const DocumentSource& source) {
   std::unique_lock lock(mu_);
   for (auto& table : tables_) {
     Deriver deriver = std::move(table->deriver);
@@ -1230,17 +1285,18 @@ Status TablesProjection::Load(std::span<const std::pair<std::string, std::string
     table->deriver = std::move(deriver);
     table->derive_inputs = inputs;
   }
-  for (const auto& [key, doc] : documents) {
+  CHRONICLE_RETURN_IF_ERROR(source([&](std::string_view key, std::string_view doc) -> Status {
     const domain::EntitySpec* spec = domain::FindEntityByStream(key);
     Table* table = spec == nullptr ? nullptr : TableOf(*spec);
-    if (table == nullptr) continue;
-    if (!table->Decode(std::string_view(key).substr(spec->stream_prefix.size()), doc)) {
-      return DataLossError("read model 'tables': corrupt document " + key);
+    if (table == nullptr) return Status::Ok();
+    if (!table->Decode(key.substr(spec->stream_prefix.size()), doc)) {
+      return DataLossError("read model 'tables': corrupt document " + std::string(key));
     }
-  }
-  for (auto& table : tables_) {
-    table->FlushOrder();
-    table->FlushGrams();
+    return Status::Ok();
+  }));
+  for (auto& t : tables_) {
+    t->FlushOrder();
+    t->FlushGrams();
   }
   return Status::Ok();
 }
@@ -1360,12 +1416,17 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
   const std::size_t limit = query.limit();
   // A max-heap of the first limit + 1 rows after the cursor: its top is the
   // last of them, replaced whenever an earlier row turns up.
-  auto later = [&](std::uint32_t a, std::uint32_t b) {
-    return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
-  };
+  auto later = [&](std::uint32_t a, std::uint32_t b) { return CompareRowsAt(*t, c, a, b) < 0; };
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
   auto consider = [&](std::uint32_t r) {
-    if (c.after_values && CompareToCursor(*t, c, t->rows[r]) <= 0) return;
+    if (c.after_values) {
+      const std::uint64_t p = c.prefix != nullptr ? (*c.prefix)[r] : 0;
+      if (c.prefix != nullptr && p != c.after_prefix) {
+        if ((p < c.after_prefix) != c.descending[0]) return;  // before the cursor
+      } else if (CompareToCursor(*t, c, t->rows[r]) <= 0) {
+        return;
+      }
+    }
     if (heap.size() <= limit) {
       heap.push(r);
     } else if (later(r, heap.top())) {
@@ -1449,9 +1510,8 @@ Status TablesProjection::Scan(const domain::EntitySpec& spec, const QueryParams&
     CHRONICLE_ASSIGN_OR_RETURN(TableQuery query, TableQuery::Parse(spec, custom, params));
     const Compiled c = Compile(*t, query);
     ForEachMatch(*t, c, visibility, [&](std::uint32_t r) { rows.push_back(r); });
-    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
-    });
+    std::sort(rows.begin(), rows.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return CompareRowsAt(*t, c, a, b) < 0; });
   }
   // Rows are never removed (a delete is a flag), so indices stay valid
   // between chunks; each chunk renders the rows' current state.

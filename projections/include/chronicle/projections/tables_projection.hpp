@@ -136,6 +136,8 @@ class TablesProjection final : public Projection {
 
   [[nodiscard]] std::string_view name() const override { return "tables"; }
   Status Load(std::span<const std::pair<std::string, std::string>> documents) override;
+  // Decodes each document as it comes.
+  Status LoadFrom(const DocumentSource& source) override;
   // Malformed events are logged and skipped: one bad record never stops the projection.
   Status Apply(std::span<const eventstore::RecordedEvent> events, DocChanges& changes) override;
   [[nodiscard]] std::map<std::string, std::string> Documents() const override;
