@@ -1,5 +1,6 @@
 #include "chronicle/projections/tables_projection.hpp"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,7 +9,6 @@
 #include <mutex>
 #include <queue>
 #include <roaring/roaring.hh>
-#include <simdjson.h>
 #include <unordered_map>
 
 #include "chronicle/base/hex.hpp"
@@ -57,8 +57,8 @@ enum class Action : std::uint8_t { kCreated, kDeleted, kRestored, kOther };
 struct DecodedEvent {
   Action action = Action::kOther;
   std::vector<std::pair<std::uint32_t, Value>> fields;  // field index, value; payload order
-  bool custom_clear = false;                           // "custom" set to a non-object
-  std::vector<std::pair<std::string, Value>> custom;   // merged by key; null removes
+  bool custom_clear = false;                            // "custom" set to a non-object
+  std::vector<std::pair<std::string, Value>> custom;    // merged by key; null removes
 };
 
 simdjson::dom::parser& Parser() {
@@ -97,8 +97,8 @@ Status DecodePayload(const domain::EntitySpec& spec, std::string_view type,
                                 std::string(type));
   }
   const std::string_view action = type.substr(spec.event_prefix.size());
-  out.action = action == domain::record::kCreated   ? Action::kCreated
-               : action == domain::record::kDeleted ? Action::kDeleted
+  out.action = action == domain::record::kCreated    ? Action::kCreated
+               : action == domain::record::kDeleted  ? Action::kDeleted
                : action == domain::record::kRestored ? Action::kRestored
                                                      : Action::kOther;
   // A padded copy in a reused buffer: no allocation per event.
@@ -153,10 +153,10 @@ struct TablesProjection::Table {
     keep_prefix.assign(s.fields.size(), 0);
     for (std::size_t i = 0; i < s.fields.size(); ++i) {
       const FieldType type = s.fields[i].type;
-      keep_prefix[i] = s.fields[i].Has(domain::kSort) &&
-                       (type == FieldType::kText || type == FieldType::kLongText ||
-                        type == FieldType::kEnum || type == FieldType::kUser ||
-                        type == FieldType::kRef || type == FieldType::kDate);
+      keep_prefix[i] =
+          s.fields[i].Has(domain::kSort) &&
+          (type == FieldType::kText || type == FieldType::kLongText || type == FieldType::kEnum ||
+           type == FieldType::kUser || type == FieldType::kRef || type == FieldType::kDate);
       if (s.fields[i].name == "owner_id") owner_field = static_cast<int>(i);
       if (s.fields[i].type == FieldType::kTeam) team_field = static_cast<int>(i);
     }
@@ -164,11 +164,11 @@ struct TablesProjection::Table {
 
   const domain::EntitySpec* spec;
   tables::StringPool pool;
-  std::deque<Row> rows;  // a row never moves (no reallocation copies)
+  std::deque<Row> rows;        // a row never moves (no reallocation copies)
   tables::RowHashIndex by_id;  // hash of the id -> row
-  Roaring live;     // rows not deleted
-  Roaring unowned;  // live rows without an owner
-  Roaring owned;    // live rows with an owner
+  Roaring live;                // rows not deleted
+  Roaring unowned;             // live rows without an owner
+  Roaring owned;               // live rows with an owner
   // Every row (deleted ones too) by id ascending: the default order (id
   // descending) is walked from its end. Rows created out of id order wait
   // in order_pending until the end of the batch (FlushOrder).
@@ -1314,8 +1314,8 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   for (const auto& e : events) {
     const domain::EntitySpec* spec = domain::FindEntityByStream(e.stream);
     if (spec == nullptr) continue;
-    Decoded d{TableOf(*spec), std::string_view(e.stream).substr(spec->stream_prefix.size()), {},
-              &e};
+    Decoded d{
+        TableOf(*spec), std::string_view(e.stream).substr(spec->stream_prefix.size()), {}, &e};
     if (Status status = DecodePayload(*spec, e.type, e.payload, d.event); !status.ok()) {
       spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
                     status.message());

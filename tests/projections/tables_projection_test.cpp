@@ -756,18 +756,18 @@ TEST(TablesDeriver, InputsLimitWhatItSeesAndWhenItRuns) {
   TablesProjection p;
   int calls = 0;
   std::vector<std::string> keys;
-  p.SetDeriver(
-      "customers",
-      [&](const Json& inputs) {
-        ++calls;
-        keys.clear();
-        for (const auto& [k, v] : inputs.as_object()) keys.push_back(k);
-        Json out = Json::MakeObject();
-        const Json* owner = inputs.Find("owner_id");
-        out.Set("pool_due_at", owner != nullptr && owner->is_string() ? Json(Time(1)) : Json());
-        return out;
-      },
-      {"owner_id", "locked"});
+  p.SetDeriver("customers",
+               [&](const Json& inputs) {
+                 ++calls;
+                 keys.clear();
+                 for (const auto& [k, v] : inputs.as_object()) keys.push_back(k);
+                 Json out = Json::MakeObject();
+                 const Json* owner = inputs.Find("owner_id");
+                 out.Set("pool_due_at",
+                         owner != nullptr && owner->is_string() ? Json(Time(1)) : Json());
+                 return out;
+               },
+               {"owner_id", "locked"});
   Feed feed(p);
   Json set = Json::MakeObject();
   set.Set("name", "Acme");

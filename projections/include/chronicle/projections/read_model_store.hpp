@@ -54,8 +54,7 @@ class ReadModelStore {
   virtual Result<Loaded> Load(std::string_view projection) = 0;
   // Streams `projection`'s documents in key order to `visit` without holding
   // them all (stops at its first error); returns the checkpoint.
-  virtual Result<std::uint64_t> Scan(std::string_view projection,
-                                     const DocumentVisitor& visit) = 0;
+  virtual Result<std::uint64_t> Scan(std::string_view projection, const DocumentVisitor& visit) = 0;
   virtual Status Commit(std::string_view projection, std::uint64_t checkpoint,
                         const DocChanges& changes) = 0;
   // Removes every document and the checkpoint of `projection`.
