@@ -76,14 +76,24 @@ class ApplicationImpl final : public Application {
     const std::uint64_t ready_position = store_->LastPosition();
     // pool_due_at follows the rules in force: read them before the tables load.
     CHRONICLE_RETURN_IF_ERROR(pool_rules_.Reload(*store_));
-    tables_.SetDeriver(domain::customer::Spec().collection, [this](const Json& body) {
-      domain::record::State customer;
-      customer.exists = true;
-      customer.fields = body;
-      Json derived = Json::MakeObject();
-      derived.Set("pool_due_at", PoolDueAt(pool_rules_.Current(), customer));
-      return derived;
-    });
+    // It reads only the fields PoolDue reads: the tables call it when one
+    // of them changes, with an object of just those fields.
+    tables_.SetDeriver(
+        domain::customer::Spec().collection,
+        [this](const Json& inputs) {
+          Json derived = Json::MakeObject();
+          const domain::pool::Rules rules = pool_rules_.Current();
+          if (!rules.enabled) {  // PoolDue's first exemption, without parsing the facts
+            derived.Set("pool_due_at", Json());
+            return derived;
+          }
+          domain::record::State customer;
+          customer.exists = true;
+          customer.fields = inputs;
+          derived.Set("pool_due_at", PoolDueAt(rules, customer));
+          return derived;
+        },
+        {"owner_id", "owned_since", "last_follow_up_at", "locked", "deal_status", "level"});
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(records_));
     CHRONICLE_RETURN_IF_ERROR(runtime_->Start(tables_));
     ctx_ = std::make_unique<ApiContext>(ApiContext{

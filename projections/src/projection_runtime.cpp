@@ -55,8 +55,11 @@ Result<std::uint64_t> ProjectionRuntime::RebuildOnline(std::string_view name, Pr
   CHRONICLE_RETURN_IF_ERROR(ApplyRange(store_, fresh, first_pass + 1, position));
   const auto documents = fresh.Documents();
   CHRONICLE_RETURN_IF_ERROR(read_models_.Replace(name, position, documents));
-  std::vector<std::pair<std::string, std::string>> loaded(documents.begin(), documents.end());
-  CHRONICLE_RETURN_IF_ERROR(runner->projection->Load(loaded));
+  const auto each = [&](const DocumentVisitor& visit) {
+    for (const auto& [key, document] : documents) CHRONICLE_RETURN_IF_ERROR(visit(key, document));
+    return Status::Ok();
+  };
+  CHRONICLE_RETURN_IF_ERROR(runner->projection->LoadFrom(each));
   return position;
 }
 
@@ -66,13 +69,17 @@ ProjectionRuntime::ProjectionRuntime(eventstore::EventStore& store, ReadModelSto
 ProjectionRuntime::~ProjectionRuntime() { Stop(); }
 
 Status ProjectionRuntime::Start(Projection& projection) {
-  CHRONICLE_ASSIGN_OR_RETURN(auto loaded, read_models_.Load(projection.name()));
-  CHRONICLE_RETURN_IF_ERROR(projection.Load(loaded.documents));
-  CHRONICLE_ASSIGN_OR_RETURN(auto subscription, store_.Subscribe(loaded.checkpoint + 1));
+  // Documents stream from the store into the projection: never all in memory twice.
+  std::uint64_t checkpoint = 0;
+  CHRONICLE_RETURN_IF_ERROR(projection.LoadFrom([&](const DocumentVisitor& visit) -> Status {
+    CHRONICLE_ASSIGN_OR_RETURN(checkpoint, read_models_.Scan(projection.name(), visit));
+    return Status::Ok();
+  }));
+  CHRONICLE_ASSIGN_OR_RETURN(auto subscription, store_.Subscribe(checkpoint + 1));
   auto runner = std::make_unique<Runner>();
   runner->projection = &projection;
   runner->subscription = std::move(subscription);
-  runner->applied = loaded.checkpoint;
+  runner->applied = checkpoint;
   Runner& ref = *runner;
   {
     std::lock_guard lock(mu_);

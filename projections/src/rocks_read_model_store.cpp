@@ -28,22 +28,42 @@ class RocksReadModelStore final : public ReadModelStore {
 
   Result<Loaded> Load(std::string_view projection) override {
     Loaded loaded;
+    CHRONICLE_ASSIGN_OR_RETURN(
+        loaded.checkpoint, Scan(projection, [&](std::string_view key, std::string_view document) {
+          loaded.documents.emplace_back(key, document);
+          return Status::Ok();
+        }));
+    return loaded;
+  }
+
+  Result<std::uint64_t> Scan(std::string_view projection, const DocumentVisitor& visit) override {
+    std::uint64_t checkpoint = 0;
     const std::string prefix = Prefix(projection);
-    std::string checkpoint;
-    rocksdb::Status got = db_->Get(rocksdb::ReadOptions(), prefix + "c", &checkpoint);
+    std::string text;
+    rocksdb::Status got = db_->Get(rocksdb::ReadOptions(), prefix + "c", &text);
     if (got.ok()) {
-      loaded.checkpoint = std::stoull(checkpoint);
+      checkpoint = std::stoull(text);
     } else if (!got.IsNotFound()) {
       return FromRocks(got, "reading a read-model checkpoint");
     }
     const std::string docs = prefix + "d";
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek(docs); it->Valid() && it->key().starts_with(docs); it->Next()) {
-      loaded.documents.emplace_back(it->key().ToString().substr(docs.size()),
-                                    it->value().ToString());
+    std::string end = docs;
+    end.back() = 'e';
+    rocksdb::Slice upper(end);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper;
+    options.readahead_size = 2 << 20;  // one sequential pass
+    options.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    for (it->Seek(docs); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      const rocksdb::Slice value = it->value();
+      CHRONICLE_RETURN_IF_ERROR(
+          visit(std::string_view(key.data() + docs.size(), key.size() - docs.size()),
+                std::string_view(value.data(), value.size())));
     }
     CHRONICLE_RETURN_IF_ERROR(FromRocks(it->status(), "reading a read model"));
-    return loaded;
+    return checkpoint;
   }
 
   Status Commit(std::string_view projection, std::uint64_t checkpoint,

@@ -80,28 +80,40 @@ std::optional<Sym> StringPool::Find(std::string_view s) const {
   return std::nullopt;
 }
 
+Value FromText(FieldType type, std::string_view s, StringPool* pool) {
+  if (type == FieldType::kMoney) {
+    if (const auto minor = domain::ParseMoney(s); minor && domain::FormatMoney(*minor) == s) {
+      return Money{*minor};
+    }
+  } else if (type == FieldType::kDateTime) {
+    if (const auto ns = ParseCanonicalTime(s)) return Time{*ns};
+    if (const auto ns = ParseTimestamp(s); ns && FormatTimestamp(*ns) == s) return Time{*ns};
+  } else if (IsSymbolType(type) && pool != nullptr) {
+    return SymRef{pool->Intern(s)};
+  }
+  return std::string(s);
+}
+
 Value FromJson(FieldType type, const Json& json, StringPool* pool) {
   if (json.is_null()) return std::monostate{};
   if (json.is_bool()) return json.as_bool();
   if (json.is_int()) return Int{json.as_int()};
-  if (json.is_string()) {
-    const std::string& s = json.as_string();
-    if (type == FieldType::kMoney) {
-      if (const auto minor = domain::ParseMoney(s); minor && domain::FormatMoney(*minor) == s) {
-        return Money{*minor};
-      }
-    } else if (type == FieldType::kDateTime) {
-      if (const auto ns = ParseCanonicalTime(s)) return Time{*ns};
-      if (const auto ns = ParseTimestamp(s); ns && FormatTimestamp(*ns) == s) return Time{*ns};
-    } else if (IsSymbolType(type) && pool != nullptr) {
-      return SymRef{pool->Intern(s)};
-    }
-    return s;
-  }
+  if (json.is_string()) return FromText(type, json.as_string(), pool);
   if (type == FieldType::kTeam) {
     if (auto team = TeamFromJson(json, pool)) return std::move(*team);
   }
   return MakeRaw(json);
+}
+
+Value Bind(FieldType type, Value value, StringPool& pool) {
+  if (IsSymbolType(type)) {
+    if (const auto* s = std::get_if<std::string>(&value)) return SymRef{pool.Intern(*s)};
+  } else if (type == FieldType::kTeam) {
+    if (const auto* raw = std::get_if<Raw>(&value)) {
+      if (auto team = TeamFromJson(raw->json->first, &pool)) return std::move(*team);
+    }
+  }
+  return value;
 }
 
 Json ToJson(const Value& value, const StringPool& pool) {

@@ -15,6 +15,7 @@
 //   str      := varint(length) bytes
 // Derived fields are not stored: they are computed again on load.
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -82,6 +83,11 @@ using Value = std::variant<std::monostate, bool, Int, Money, Time, SymRef, std::
 // Converts a stored JSON value of a field of `type`. With `pool` null,
 // strings are never interned (query targets under a shared lock).
 Value FromJson(domain::FieldType type, const Json& json, StringPool* pool);
+// The same for a JSON string value.
+Value FromText(domain::FieldType type, std::string_view text, StringPool* pool);
+// A value converted without a pool, as FromJson with the pool would have
+// converted it (interns symbols, types teams).
+Value Bind(domain::FieldType type, Value value, StringPool& pool);
 Json ToJson(const Value& value, const StringPool& pool);
 
 // The order of values: null < numbers (and times, money) < text.
@@ -106,6 +112,83 @@ struct Key {
 Key KeyOf(domain::FieldType type, const Value& value, const StringPool& pool);
 // The text a `contains` filter searches (empty when not text).
 std::string_view TextOf(const Value& value, const StringPool& pool);
+
+// A 64-bit hash of text (ids, folded unique values).
+inline std::uint64_t HashText(std::string_view s) { return std::hash<std::string_view>{}(s); }
+
+// Row numbers by hash, open addressing without an allocation per entry:
+// each slot is (upper 32 bits of the hash, row + 1); 0 is empty, kTomb
+// removed. Several rows may share a hash: the caller decides equality.
+class RowHashIndex {
+ public:
+  void Insert(std::uint64_t hash, std::uint32_t row) {
+    if ((used_ + 1) * 2 > slots_.size()) Grow();
+    const std::uint64_t tag = hash >> 32;
+    for (std::size_t i = Home(tag);; i = (i + 1) & mask_) {
+      if (slots_[i] == 0 || slots_[i] == kTomb) {
+        used_ += slots_[i] == 0 ? 1 : 0;
+        slots_[i] = (tag << 32) | (std::uint64_t{row} + 1);
+        ++live_;
+        return;
+      }
+    }
+  }
+  bool Erase(std::uint64_t hash, std::uint32_t row) {
+    if (slots_.empty()) return false;
+    const std::uint64_t want = ((hash >> 32) << 32) | (std::uint64_t{row} + 1);
+    for (std::size_t i = Home(hash >> 32); slots_[i] != 0; i = (i + 1) & mask_) {
+      if (slots_[i] == want) {
+        slots_[i] = kTomb;
+        --live_;
+        return true;
+      }
+    }
+    return false;
+  }
+  // Calls visit(row) for each row inserted with this hash (and perhaps a few
+  // sharing its upper bits) until it returns true; returns whether one did.
+  template <typename Visit>
+  bool Any(std::uint64_t hash, Visit&& visit) const {
+    if (slots_.empty()) return false;
+    const std::uint64_t tag = hash >> 32;
+    for (std::size_t i = Home(tag); slots_[i] != 0; i = (i + 1) & mask_) {
+      if (slots_[i] != kTomb && (slots_[i] >> 32) == tag &&
+          visit(static_cast<std::uint32_t>((slots_[i] & 0xffffffffu) - 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+  void Reserve(std::size_t n) {
+    if (n * 2 > slots_.size()) Rehash(n * 2);
+  }
+  [[nodiscard]] std::size_t size() const { return live_; }
+
+ private:
+  static constexpr std::uint64_t kTomb = ~std::uint64_t{0};
+  [[nodiscard]] std::size_t Home(std::uint64_t tag) const {
+    return static_cast<std::size_t>((tag * 0x9e3779b97f4a7c15ULL) >> 20) & mask_;
+  }
+  void Grow() { Rehash(std::max<std::size_t>(16, live_ * 4)); }
+  void Rehash(std::size_t want) {
+    std::size_t n = 16;
+    while (n < want) n <<= 1;
+    std::vector<std::uint64_t> old(n, 0);
+    old.swap(slots_);
+    mask_ = n - 1;
+    used_ = live_;
+    for (const std::uint64_t s : old) {
+      if (s == 0 || s == kTomb) continue;
+      std::size_t i = Home(s >> 32);
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+  std::vector<std::uint64_t> slots_;
+  std::size_t mask_ = 0;
+  std::size_t used_ = 0;  // live + tombs
+  std::size_t live_ = 0;
+};
 
 // Byte encoding helpers for documents.
 void PutVarint(std::string& out, std::uint64_t v);

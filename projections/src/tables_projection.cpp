@@ -1,5 +1,6 @@
 #include "chronicle/projections/tables_projection.hpp"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -48,13 +49,114 @@ struct Row {
   std::string search;                         // folded kSearch fields, '\n' between
 };
 
+enum class Action : std::uint8_t { kCreated, kDeleted, kRestored, kOther };
+
+// One event's payload as the fold needs it, read straight from the JSON
+// text (no Json tree): the fields it sets, converted by their type but not
+// yet bound to the table's string pool (symbols are still text).
+struct DecodedEvent {
+  Action action = Action::kOther;
+  std::vector<std::pair<std::uint32_t, Value>> fields;  // field index, value; payload order
+  bool custom_clear = false;                            // "custom" set to a non-object
+  std::vector<std::pair<std::string, Value>> custom;    // merged by key; null removes
+};
+
+simdjson::dom::parser& Parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+// A value that is neither null, a boolean, an int64 nor a string: through
+// the Json parser (exactly what ParseJson would have made of it).
+Result<Value> ConvertOther(domain::FieldType type, simdjson::dom::element element) {
+  CHRONICLE_ASSIGN_OR_RETURN(Json json, ParseJson(simdjson::minify(element)));
+  return tables::FromJson(type, json, nullptr);
+}
+
+Result<Value> Convert(domain::FieldType type, simdjson::dom::element element) {
+  switch (element.type()) {
+    case simdjson::dom::element_type::NULL_VALUE:
+      return Value{};
+    case simdjson::dom::element_type::BOOL:
+      return Value{bool(element.get_bool().value_unsafe())};
+    case simdjson::dom::element_type::INT64:
+      return Value{tables::Int{element.get_int64().value_unsafe()}};
+    case simdjson::dom::element_type::STRING:
+      return tables::FromText(type, element.get_string().value_unsafe(), nullptr);
+    default:
+      return ConvertOther(type, element);
+  }
+}
+
+// Decodes `payload` ({"set": {...}, "info": {...}}) of an event of `type`
+// (record::DecodeEvent + record::Evolve's reading of `set`).
+Status DecodePayload(const domain::EntitySpec& spec, std::string_view type,
+                     std::string_view payload, DecodedEvent& out) {
+  if (!type.starts_with(spec.event_prefix) || type.size() == spec.event_prefix.size()) {
+    return InvalidArgumentError("unknown " + std::string(spec.name) + " event type " +
+                                std::string(type));
+  }
+  const std::string_view action = type.substr(spec.event_prefix.size());
+  out.action = action == domain::record::kCreated    ? Action::kCreated
+               : action == domain::record::kDeleted  ? Action::kDeleted
+               : action == domain::record::kRestored ? Action::kRestored
+                                                     : Action::kOther;
+  // A padded copy in a reused buffer: no allocation per event.
+  thread_local std::string buffer;
+  buffer.reserve(payload.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(payload);
+  simdjson::dom::element root;
+  if (auto error = Parser().parse(buffer.data(), buffer.size(), false).get(root); error) {
+    return InvalidArgumentError(std::string("malformed JSON: ") + simdjson::error_message(error));
+  }
+  simdjson::dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) return Status::Ok();
+  simdjson::dom::object set;
+  if (object["set"].get_object().get(set) != simdjson::SUCCESS) return Status::Ok();
+  std::uint64_t seen = 0;
+  for (const auto field : set) {
+    if (field.key == "custom") {
+      simdjson::dom::object custom;
+      if (field.value.get_object().get(custom) != simdjson::SUCCESS) {
+        out.custom_clear = true;
+        out.custom.clear();
+        continue;
+      }
+      for (const auto entry : custom) {
+        CHRONICLE_ASSIGN_OR_RETURN(Value v, Convert(FieldType::kText, entry.value));
+        out.custom.emplace_back(std::string(entry.key), std::move(v));
+      }
+      continue;
+    }
+    const domain::FieldSpec* f = spec.Find(field.key);
+    if (f == nullptr || f->Has(domain::kDerived)) continue;
+    const auto i = static_cast<std::uint32_t>(f - spec.fields.data());
+    if (i < 64) {
+      if ((seen & (std::uint64_t{1} << i)) != 0) {
+        return InvalidArgumentError("duplicate key '" + std::string(field.key) + "'");
+      }
+      seen |= std::uint64_t{1} << i;
+    }
+    CHRONICLE_ASSIGN_OR_RETURN(Value v, Convert(f->type, field.value));
+    out.fields.emplace_back(i, std::move(v));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 struct TablesProjection::Table {
   explicit Table(const domain::EntitySpec& s) : spec(&s) {
     sym_index.resize(s.fields.size());
     unique.resize(s.fields.size());
+    sort_prefix.resize(s.fields.size());
+    keep_prefix.assign(s.fields.size(), 0);
     for (std::size_t i = 0; i < s.fields.size(); ++i) {
+      const FieldType type = s.fields[i].type;
+      keep_prefix[i] =
+          s.fields[i].Has(domain::kSort) &&
+          (type == FieldType::kText || type == FieldType::kLongText || type == FieldType::kEnum ||
+           type == FieldType::kUser || type == FieldType::kRef || type == FieldType::kDate);
       if (s.fields[i].name == "owner_id") owner_field = static_cast<int>(i);
       if (s.fields[i].type == FieldType::kTeam) team_field = static_cast<int>(i);
     }
@@ -62,11 +164,11 @@ struct TablesProjection::Table {
 
   const domain::EntitySpec* spec;
   tables::StringPool pool;
-  std::deque<Row> rows;  // a row never moves (no reallocation copies)
-  std::unordered_map<std::string, std::uint32_t, tables::StringHash, std::equal_to<>> by_id;
-  Roaring live;     // rows not deleted
-  Roaring unowned;  // live rows without an owner
-  Roaring owned;    // live rows with an owner
+  std::deque<Row> rows;        // a row never moves (no reallocation copies)
+  tables::RowHashIndex by_id;  // hash of the id -> row
+  Roaring live;                // rows not deleted
+  Roaring unowned;             // live rows without an owner
+  Roaring owned;               // live rows with an owner
   // Every row (deleted ones too) by id ascending: the default order (id
   // descending) is walked from its end. Rows created out of id order wait
   // in order_pending until the end of the batch (FlushOrder).
@@ -75,11 +177,31 @@ struct TablesProjection::Table {
   std::vector<std::unordered_map<Sym, Roaring>> sym_index;  // kEnum/kUser/kRef fields
   std::unordered_map<Sym, Roaring> members;                 // team user -> rows
   std::unordered_map<std::uint64_t, Roaring> grams;         // q= index
+  // Bigrams to add (gram, row), applied in one sorted pass (FlushGrams)
+  // before the lock is released and before any bigram is removed.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> pending_grams;
   // kUnique fields: the hash of the folded value -> live rows (Taken compares the values).
-  std::vector<std::unordered_multimap<std::uint64_t, std::uint32_t>> unique;
+  std::vector<tables::RowHashIndex> unique;
+  // Sortable text fields: each row's Prefix of its sort key, so a sort
+  // orders most pairs of rows without reading them.
+  std::vector<std::vector<std::uint64_t>> sort_prefix;  // by field; empty: not kept
+  std::vector<char> keep_prefix;
   int owner_field = -1;
   int team_field = -1;
   Deriver deriver;
+  // The fields the deriver reads (SetDeriver's inputs): bit i = field i;
+  // nullopt: the whole body, after every event.
+  std::optional<std::uint64_t> derive_inputs;
+
+  [[nodiscard]] std::optional<std::uint32_t> FindRow(std::string_view id) const {
+    std::optional<std::uint32_t> found;
+    by_id.Any(tables::HashText(id), [&](std::uint32_t r) {
+      if (rows[r].id != id) return false;
+      found = r;
+      return true;
+    });
+    return found;
+  }
 
   [[nodiscard]] std::string_view Owner(const Row& row) const {
     if (owner_field < 0) return {};
@@ -126,6 +248,12 @@ struct TablesProjection::Table {
     thread_local std::vector<std::uint64_t> new_grams;
     GramsOf(before, old_grams);
     GramsOf(after, new_grams);
+    if (old_grams.empty()) {
+      for (const std::uint64_t g : new_grams) pending_grams.emplace_back(g, r);
+      if (pending_grams.size() >= (std::size_t{1} << 16)) FlushGrams();
+      return;
+    }
+    FlushGrams();
     auto o = old_grams.begin();
     auto n = new_grams.begin();
     while (o != old_grams.end() || n != new_grams.end()) {
@@ -142,14 +270,73 @@ struct TablesProjection::Table {
     }
   }
 
-  static std::uint64_t UniqueHash(std::string_view folded) {
-    return std::hash<std::string_view>{}(folded);
+  void FlushGrams() {
+    if (pending_grams.empty()) return;
+    // Group the adds by bigram, each bigram's rows in the order they came
+    // (ascending during a rebuild): a small open-addressing table of the
+    // batch's distinct bigrams, their adds chained. No sort.
+    struct Slot {
+      std::uint64_t gram;
+      std::uint32_t head;
+      std::uint32_t tail;
+    };
+    constexpr std::uint64_t kEmpty = ~std::uint64_t{0};  // never a bigram (code points < 2^21)
+    thread_local std::vector<Slot> slots;
+    thread_local std::vector<std::uint32_t> next;
+    thread_local std::vector<std::uint32_t> distinct;
+    thread_local std::vector<std::uint32_t> batch;
+    std::size_t cap = 64;
+    while (cap < pending_grams.size() * 2) cap <<= 1;
+    slots.assign(cap, Slot{kEmpty, 0, 0});
+    next.assign(pending_grams.size(), 0);
+    distinct.clear();
+    for (std::uint32_t k = 0; k < pending_grams.size(); ++k) {
+      const std::uint64_t g = pending_grams[k].first;
+      std::size_t i = static_cast<std::size_t>((g * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
+      while (slots[i].gram != kEmpty && slots[i].gram != g) i = (i + 1) & (cap - 1);
+      if (slots[i].gram == kEmpty) {
+        slots[i] = Slot{g, k, k};
+        distinct.push_back(static_cast<std::uint32_t>(i));
+      } else {
+        next[slots[i].tail] = k;
+        slots[i].tail = k;
+      }
+    }
+    for (const std::uint32_t i : distinct) {
+      batch.clear();
+      for (std::uint32_t k = slots[i].head;; k = next[k]) {
+        batch.push_back(pending_grams[k].second);
+        if (k == slots[i].tail) break;
+      }
+      grams[slots[i].gram].addMany(batch.size(), batch.data());
+    }
+    pending_grams.clear();
   }
 
+  static std::uint64_t UniqueHash(std::string_view folded) { return tables::HashText(folded); }
+
   // Adds (or removes) row r to the indexes of field i (its current value).
+  // An order-preserving digest of a sort key: the tag in the top byte, then
+  // the first 7 bytes of text. Different digests order their keys; equal
+  // ones need Compare.
+  static std::uint64_t Prefix(const Key& key) {
+    std::uint64_t p = static_cast<std::uint64_t>(key.tag) << 56;
+    if (key.tag == 2) {
+      for (std::size_t k = 0; k < 7 && k < key.s.size(); ++k) {
+        p |= static_cast<std::uint64_t>(static_cast<unsigned char>(key.s[k])) << (48 - 8 * k);
+      }
+    }
+    return p;
+  }
+
   void IndexField(std::uint32_t r, std::size_t i, bool add) {
     Row& row = rows[r];
     const Value& v = row.values[i];
+    if (add && keep_prefix[i] != 0) {
+      auto& prefixes = sort_prefix[i];
+      if (prefixes.size() <= r) prefixes.resize(rows.size());
+      prefixes[r] = Prefix(tables::KeyOf(spec->fields[i].type, v, pool));
+    }
     if (const auto* sym = std::get_if<tables::SymRef>(&v)) {
       add ? sym_index[i][sym->v].add(r) : sym_index[i][sym->v].remove(r);
     }
@@ -161,15 +348,9 @@ struct TablesProjection::Table {
         auto& index = unique[i];
         const std::uint64_t h = UniqueHash(folded);
         if (add) {
-          index.emplace(h, r);
+          index.Insert(h, r);
         } else {
-          auto [first, last] = index.equal_range(h);
-          for (auto it = first; it != last; ++it) {
-            if (it->second == r) {
-              index.erase(it);
-              break;
-            }
-          }
+          index.Erase(h, r);
         }
       }
     }
@@ -231,13 +412,31 @@ struct TablesProjection::Table {
       }
     }
     if (!any) return;
-    const Json derived = deriver(Render(row));
+    const Json derived = deriver(derive_inputs ? RenderInputs(row) : Render(row));
     if (!derived.is_object()) return;
     for (const auto& [name, value] : derived.as_object()) {
       const domain::FieldSpec* field = spec->Find(name);
       if (field == nullptr || !field->Has(domain::kDerived)) continue;
       row.values[field - spec->fields.data()] = tables::FromJson(field->type, value, &pool);
     }
+  }
+
+  // The deriver's input fields of the row, as Render writes them.
+  [[nodiscard]] Json RenderInputs(const Row& row) const {
+    Json out = Json::MakeObject();
+    for (std::size_t i = 0; i < spec->fields.size(); ++i) {
+      if ((*derive_inputs & (std::uint64_t{1} << i)) == 0) continue;
+      out.as_object().emplace_back(std::string(spec->fields[i].name), RenderValue(row, i));
+    }
+    return out;
+  }
+
+  [[nodiscard]] Json RenderValue(const Row& row, std::size_t i) const {
+    const domain::FieldSpec& field = spec->fields[i];
+    const Value& v = row.values[i];
+    if (v.index() == 0 && field.type == FieldType::kTeam) return Json::MakeArray();
+    if (v.index() == 0 && field.type == FieldType::kBool) return false;
+    return tables::ToJson(v, pool);
   }
 
   [[nodiscard]] Json Render(const Row& row) const {
@@ -337,7 +536,7 @@ struct TablesProjection::Table {
     }
     if (!in.done()) return false;
     const auto r = static_cast<std::uint32_t>(rows.size());
-    by_id.emplace(row.id, r);
+    by_id.Insert(tables::HashText(row.id), r);
     rows.push_back(std::move(row));
     AddToOrder(r);
     Derive(rows[r]);
@@ -347,38 +546,28 @@ struct TablesProjection::Table {
     return true;
   }
 
-  // Sets the fields `set` names on row r. Unless `full` (the caller
+  // Sets the fields the event sets on row r. Unless `full` (the caller
   // re-indexes the whole row), takes each field it changes out of the
   // indexes first (and the row's placement with owner_id), marking it in
   // `changed` (bit i: field i) for Reindex.
-  void Merge(std::uint32_t r, const Json& set, bool full, std::uint64_t& changed) {
-    if (!set.is_object()) return;
+  void Merge(std::uint32_t r, DecodedEvent& event, bool full, std::uint64_t& changed) {
     Row& row = rows[r];
-    for (const auto& [key, value] : set.as_object()) {
-      if (key == "custom") {
-        if (!value.is_object()) {
-          row.custom.clear();
-          continue;
-        }
-        for (const auto& [k, v] : value.as_object()) {
-          const Sym sym = pool.Intern(k);
-          auto it = std::find_if(row.custom.begin(), row.custom.end(),
-                                 [&](const auto& e) { return e.first == sym; });
-          if (v.is_null()) {
-            if (it != row.custom.end()) row.custom.erase(it);
-          } else if (it != row.custom.end()) {
-            it->second = tables::FromJson(FieldType::kText, v, nullptr);
-          } else {
-            row.custom.emplace_back(sym, tables::FromJson(FieldType::kText, v, nullptr));
-          }
-        }
-        continue;
+    if (event.custom_clear) row.custom.clear();
+    for (auto& [k, v] : event.custom) {
+      const Sym sym = pool.Intern(k);
+      auto it = std::find_if(row.custom.begin(), row.custom.end(),
+                             [&](const auto& e) { return e.first == sym; });
+      if (v.index() == 0) {
+        if (it != row.custom.end()) row.custom.erase(it);
+      } else if (it != row.custom.end()) {
+        it->second = std::move(v);
+      } else {
+        row.custom.emplace_back(sym, std::move(v));
       }
-      const domain::FieldSpec* field = spec->Find(key);
-      if (field == nullptr || field->Has(domain::kDerived)) continue;
-      const auto i = static_cast<std::size_t>(field - spec->fields.data());
+    }
+    for (auto& [i, value] : event.fields) {
       Unindex(r, i, full, changed);
-      row.values[i] = tables::FromJson(field->type, value, &pool);
+      row.values[i] = tables::Bind(spec->fields[i].type, std::move(value), pool);
     }
   }
 
@@ -393,22 +582,22 @@ struct TablesProjection::Table {
   // Folds one event of record `id` (record::Evolve's semantics). Returns the
   // row touched, or nullopt when the event was skipped. Creates, deletes and
   // restores re-index the whole row; other events only the fields they set.
-  std::optional<std::uint32_t> Fold(std::string_view id, const domain::record::Event& event,
+  std::optional<std::uint32_t> Fold(std::string_view id, DecodedEvent& event,
                                     const eventstore::RecordedEvent& recorded) {
-    auto it = by_id.find(id);
+    const auto found = FindRow(id);
     std::uint32_t r = 0;
     // A field mask needs a bit per field.
     bool full = spec->fields.size() > 64;
-    if (event.action == domain::record::kCreated) {
+    if (event.action == Action::kCreated) {
       full = true;
-      if (it == by_id.end()) {
+      if (!found) {
         r = static_cast<std::uint32_t>(rows.size());
         rows.emplace_back();
         rows[r].id = std::string(id);
-        by_id.emplace(rows[r].id, r);
+        by_id.Insert(tables::HashText(id), r);
         AddToOrder(r);
       } else {
-        r = it->second;
+        r = *found;
         Index(r, false);
       }
       Row& row = rows[r];
@@ -419,16 +608,15 @@ struct TablesProjection::Table {
       row.has_created_by = !recorded.metadata.actor.empty();
       if (row.has_created_by) row.created_by = pool.Intern(recorded.metadata.actor);
     } else {
-      if (it == by_id.end()) {
+      if (!found) {
         spdlog::warn("tables: {} at position {} for a record never created; skipped", recorded.type,
                      recorded.position);
         return std::nullopt;
       }
-      r = it->second;
-      const bool deleted =
-          event.action == domain::record::kDeleted
-              ? true
-              : (event.action == domain::record::kRestored ? false : rows[r].deleted);
+      r = *found;
+      const bool deleted = event.action == Action::kDeleted
+                               ? true
+                               : (event.action == Action::kRestored ? false : rows[r].deleted);
       if (full || deleted != rows[r].deleted) {
         full = true;
         Index(r, false);
@@ -436,12 +624,12 @@ struct TablesProjection::Table {
       }
     }
     std::uint64_t changed = 0;
-    Merge(r, event.set, full, changed);
+    Merge(r, event, full, changed);
     Row& row = rows[r];
     row.version = recorded.version;
     row.position = recorded.position;
     row.updated_ns = recorded.recorded_at_ns;
-    if (deriver) {
+    if (deriver && (full || !derive_inputs || (changed & *derive_inputs) != 0)) {
       for (std::size_t i = 0; i < spec->fields.size(); ++i) {
         if (spec->fields[i].Has(domain::kDerived)) Unindex(r, i, full, changed);
       }
@@ -579,6 +767,9 @@ struct Compiled {
   std::string after_id;
   std::vector<char32_t> search;  // q= folded, as code points
   std::string needle;            // ... and as text
+  // The first sort key's prefixes (Table::sort_prefix), when kept; and the cursor's.
+  const std::vector<std::uint64_t>* prefix = nullptr;
+  std::uint64_t after_prefix = 0;
 };
 
 Compiled Compile(const Table& t, const TableQuery& query) {
@@ -610,6 +801,11 @@ Compiled Compile(const Table& t, const TableQuery& query) {
   }
   c.search = tables::CodePoints(query.search());
   c.needle = query.search();
+  if (!c.sort.empty() && c.sort[0].column->kind == Column::Kind::kField) {
+    const auto& prefixes = t.sort_prefix[c.sort[0].column->field];
+    if (!prefixes.empty() && prefixes.size() == t.rows.size()) c.prefix = &prefixes;
+    if (c.after_values) c.after_prefix = Table::Prefix(c.after_keys[0]);
+  }
   return c;
 }
 
@@ -669,6 +865,16 @@ int CompareRows(const Table& t, const Compiled& c, const Row& a, const Row& b) {
     if (cmp != 0) return cmp;
   }
   return b.id.compare(a.id);  // ties: newest id first
+}
+
+// The same by row index: the first key's prefixes decide when they differ.
+int CompareRowsAt(const Table& t, const Compiled& c, std::uint32_t a, std::uint32_t b) {
+  if (c.prefix != nullptr) {
+    const std::uint64_t pa = (*c.prefix)[a];
+    const std::uint64_t pb = (*c.prefix)[b];
+    if (pa != pb) return (pa < pb) != c.descending[0] ? -1 : 1;
+  }
+  return CompareRows(t, c, t.rows[a], t.rows[b]);
 }
 
 int CompareToCursor(const Table& t, const Compiled& c, const Row& a) {
@@ -1064,21 +1270,34 @@ TablesProjection::Table* TablesProjection::TableOf(const domain::EntitySpec& spe
 }
 
 Status TablesProjection::Load(std::span<const std::pair<std::string, std::string>> documents) {
+  return LoadFrom([&](const DocumentVisitor& visit) {
+    for (const auto& [key, doc] : documents) CHRONICLE_RETURN_IF_ERROR(visit(key, doc));
+    return Status::Ok();
+  });
+}
+
+Status TablesProjection::LoadFrom(const DocumentSource& source) {
   std::unique_lock lock(mu_);
   for (auto& table : tables_) {
     Deriver deriver = std::move(table->deriver);
+    const auto inputs = table->derive_inputs;
     table = std::make_unique<Table>(*table->spec);
     table->deriver = std::move(deriver);
+    table->derive_inputs = inputs;
   }
-  for (const auto& [key, doc] : documents) {
+  CHRONICLE_RETURN_IF_ERROR(source([&](std::string_view key, std::string_view doc) -> Status {
     const domain::EntitySpec* spec = domain::FindEntityByStream(key);
     Table* table = spec == nullptr ? nullptr : TableOf(*spec);
-    if (table == nullptr) continue;
-    if (!table->Decode(std::string_view(key).substr(spec->stream_prefix.size()), doc)) {
-      return DataLossError("read model 'tables': corrupt document " + key);
+    if (table == nullptr) return Status::Ok();
+    if (!table->Decode(key.substr(spec->stream_prefix.size()), doc)) {
+      return DataLossError("read model 'tables': corrupt document " + std::string(key));
     }
+    return Status::Ok();
+  }));
+  for (auto& t : tables_) {
+    t->FlushOrder();
+    t->FlushGrams();
   }
-  for (auto& table : tables_) table->FlushOrder();
   return Status::Ok();
 }
 
@@ -1087,7 +1306,7 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   struct Decoded {
     Table* table;
     std::string_view id;
-    domain::record::Event event;
+    DecodedEvent event;
     const eventstore::RecordedEvent* recorded;
   };
   std::vector<Decoded> decoded;
@@ -1095,28 +1314,24 @@ Status TablesProjection::Apply(std::span<const eventstore::RecordedEvent> events
   for (const auto& e : events) {
     const domain::EntitySpec* spec = domain::FindEntityByStream(e.stream);
     if (spec == nullptr) continue;
-    auto payload = ParseJson(e.payload);
-    if (!payload.ok()) {
+    Decoded d{
+        TableOf(*spec), std::string_view(e.stream).substr(spec->stream_prefix.size()), {}, &e};
+    if (Status status = DecodePayload(*spec, e.type, e.payload, d.event); !status.ok()) {
       spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
-                    payload.status().message());
+                    status.message());
       continue;
     }
-    auto event = domain::record::DecodeEvent(*spec, e.type, *payload);
-    if (!event.ok()) {
-      spdlog::error("tables: event at position {} ({}): {}; skipped", e.position, e.type,
-                    event.status().message());
-      continue;
-    }
-    decoded.push_back({TableOf(*spec),
-                       std::string_view(e.stream).substr(spec->stream_prefix.size()),
-                       std::move(event).value(), &e});
+    decoded.push_back(std::move(d));
   }
   std::unique_lock lock(mu_);
   std::vector<std::pair<Table*, std::uint32_t>> touched;
-  for (const auto& d : decoded) {
+  for (auto& d : decoded) {
     if (auto r = d.table->Fold(d.id, d.event, *d.recorded)) touched.emplace_back(d.table, *r);
   }
-  for (auto& table : tables_) table->FlushOrder();
+  for (auto& table : tables_) {
+    table->FlushOrder();
+    table->FlushGrams();
+  }
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (const auto& [table, r] : touched) {
@@ -1201,12 +1416,17 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
   const std::size_t limit = query.limit();
   // A max-heap of the first limit + 1 rows after the cursor: its top is the
   // last of them, replaced whenever an earlier row turns up.
-  auto later = [&](std::uint32_t a, std::uint32_t b) {
-    return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
-  };
+  auto later = [&](std::uint32_t a, std::uint32_t b) { return CompareRowsAt(*t, c, a, b) < 0; };
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, decltype(later)> heap(later);
   auto consider = [&](std::uint32_t r) {
-    if (c.after_values && CompareToCursor(*t, c, t->rows[r]) <= 0) return;
+    if (c.after_values) {
+      const std::uint64_t p = c.prefix != nullptr ? (*c.prefix)[r] : 0;
+      if (c.prefix != nullptr && p != c.after_prefix) {
+        if ((p < c.after_prefix) != c.descending[0]) return;  // before the cursor
+      } else if (CompareToCursor(*t, c, t->rows[r]) <= 0) {
+        return;
+      }
+    }
     if (heap.size() <= limit) {
       heap.push(r);
     } else if (later(r, heap.top())) {
@@ -1290,9 +1510,8 @@ Status TablesProjection::Scan(const domain::EntitySpec& spec, const QueryParams&
     CHRONICLE_ASSIGN_OR_RETURN(TableQuery query, TableQuery::Parse(spec, custom, params));
     const Compiled c = Compile(*t, query);
     ForEachMatch(*t, c, visibility, [&](std::uint32_t r) { rows.push_back(r); });
-    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return CompareRows(*t, c, t->rows[a], t->rows[b]) < 0;
-    });
+    std::sort(rows.begin(), rows.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return CompareRowsAt(*t, c, a, b) < 0; });
   }
   // Rows are never removed (a delete is a flag), so indices stay valid
   // between chunks; each chunk renders the rows' current state.
@@ -1319,9 +1538,9 @@ std::optional<TableRecord> TablesProjection::Get(const domain::EntitySpec& spec,
   std::shared_lock lock(mu_);
   const Table* t = TableOf(spec);
   if (t == nullptr) return std::nullopt;
-  auto it = t->by_id.find(id);
-  if (it == t->by_id.end()) return std::nullopt;
-  const Row& row = t->rows[it->second];
+  const auto found = t->FindRow(id);
+  if (!found) return std::nullopt;
+  const Row& row = t->rows[*found];
   TableRecord record;
   record.body = t->Render(row);
   record.owner_id = std::string(t->Owner(row));
@@ -1346,15 +1565,13 @@ bool TablesProjection::Taken(const domain::EntitySpec& spec, std::string_view fi
   if (t == nullptr) return false;
   if (const domain::FieldSpec* f = spec.Find(field); f != nullptr && f->Has(domain::kUnique)) {
     const auto i = static_cast<std::size_t>(f - spec.fields.data());
-    auto [first, last] = t->unique[i].equal_range(Table::UniqueHash(folded));
     std::string value;
-    for (auto it = first; it != last; ++it) {
-      const Row& row = t->rows[it->second];
-      if (row.id == except_id) continue;
+    return t->unique[i].Any(Table::UniqueHash(folded), [&](std::uint32_t r) {
+      const Row& row = t->rows[r];
+      if (row.id == except_id) return false;
       tables::Fold(tables::TextOf(row.values[i], t->pool), value);
-      if (value == folded) return true;
-    }
-    return false;
+      return value == folded;
+    });
   }
   // Other fields (custom.KEY): a scan of the live rows.
   Column column;
@@ -1412,10 +1629,25 @@ std::size_t TablesProjection::CountOwned(const domain::EntitySpec& spec,
   return it == index.end() ? 0 : it->second.and_cardinality(t->live);
 }
 
-void TablesProjection::SetDeriver(std::string_view collection, Deriver deriver) {
+void TablesProjection::SetDeriver(std::string_view collection, Deriver deriver,
+                                  const std::vector<std::string>& inputs) {
   std::unique_lock lock(mu_);
   for (auto& table : tables_) {
-    if (table->spec->collection == collection) table->deriver = std::move(deriver);
+    if (table->spec->collection != collection) continue;
+    table->deriver = std::move(deriver);
+    table->derive_inputs.reset();
+    // A mask needs a bit per field; an unknown input name reads the whole body.
+    if (inputs.empty() || table->spec->fields.size() > 64) return;
+    std::uint64_t mask = 0;
+    for (const std::string& name : inputs) {
+      const domain::FieldSpec* f = table->spec->Find(name);
+      if (f == nullptr) {
+        spdlog::warn("tables: deriver input {} is not a field of {}", name, collection);
+        return;
+      }
+      mask |= std::uint64_t{1} << (f - table->spec->fields.data());
+    }
+    table->derive_inputs = mask;
   }
 }
 

@@ -751,6 +751,52 @@ TEST(TablesLookups, TakenIdsWhereCountOwnedAndTeam) {
   EXPECT_EQ(scanned, (std::vector<std::string>{"c0", "c1"}));
 }
 
+// A deriver with inputs sees only them, and runs only when one of them changes.
+TEST(TablesDeriver, InputsLimitWhatItSeesAndWhenItRuns) {
+  TablesProjection p;
+  int calls = 0;
+  std::vector<std::string> keys;
+  p.SetDeriver("customers",
+               [&](const Json& inputs) {
+                 ++calls;
+                 keys.clear();
+                 for (const auto& [k, v] : inputs.as_object()) keys.push_back(k);
+                 Json out = Json::MakeObject();
+                 const Json* owner = inputs.Find("owner_id");
+                 out.Set("pool_due_at",
+                         owner != nullptr && owner->is_string() ? Json(Time(1)) : Json());
+                 return out;
+               },
+               {"owner_id", "locked"});
+  Feed feed(p);
+  Json set = Json::MakeObject();
+  set.Set("name", "Acme");
+  set.Set("owner_id", "u1");
+  feed.Emit(Customers(), MakeId(1), Created(MakeId(1), set));
+  feed.Flush();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(keys, (std::vector<std::string>{"owner_id", "locked"}));
+  Json rename = Json::MakeObject();
+  rename.Set("name", "Acme 2");
+  feed.Emit(Customers(), MakeId(1), Action("Updated", rename));
+  feed.Flush();
+  EXPECT_EQ(calls, 1);  // name is not an input
+  Visibility all;
+  all.all = true;
+  EXPECT_EQ(p.List(Customers(), {{"pool_due_at", Time(1)}}, all)->total, 1U);
+  Json release = Json::MakeObject();
+  release.Set("owner_id", Json());
+  feed.Emit(Customers(), MakeId(1), Action("Released", release));
+  feed.Flush();
+  EXPECT_EQ(calls, 2);
+  auto record = p.Get(Customers(), MakeId(1));
+  ASSERT_TRUE(record.has_value());
+  EXPECT_TRUE(record->body.Find("pool_due_at")->is_null());
+  Visibility pool;
+  pool.owner = Visibility::Owner::kUnowned;
+  EXPECT_EQ(p.List(Customers(), {{"pool_due_at", Time(1)}}, pool)->total, 0U);
+}
+
 // CPU time of this process (the machine is shared: wall time varies).
 double CpuSeconds() {
   timespec ts{};

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +33,9 @@ class DocChanges {
   std::vector<std::string> deletes_;
 };
 
+// Called with each persisted document (views valid during the call only).
+using DocumentVisitor = std::function<Status(std::string_view key, std::string_view document)>;
+
 // Where read models persist: one RocksDB beside the event log
 // (DATA_DIR/readmodels). Each projection has its own key space holding its
 // documents and its checkpoint, always written in one WriteBatch, so a crash
@@ -48,6 +52,9 @@ class ReadModelStore {
     std::vector<std::pair<std::string, std::string>> documents;
   };
   virtual Result<Loaded> Load(std::string_view projection) = 0;
+  // Streams `projection`'s documents in key order to `visit` without holding
+  // them all (stops at its first error); returns the checkpoint.
+  virtual Result<std::uint64_t> Scan(std::string_view projection, const DocumentVisitor& visit) = 0;
   virtual Status Commit(std::string_view projection, std::uint64_t checkpoint,
                         const DocChanges& changes) = 0;
   // Removes every document and the checkpoint of `projection`.

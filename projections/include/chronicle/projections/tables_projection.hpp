@@ -119,8 +119,9 @@ class TableQuery {
 };
 
 // Computes the derived fields of a row (customers.pool_due_at) from its
-// rendered body; returns an object {field: value}. Must not call back into
-// the projection (it runs under its lock).
+// rendered body (or only its input fields: SetDeriver); returns an object
+// {field: value}. Must not call back into the projection (it runs under its
+// lock).
 using Deriver = std::function<Json(const Json& body)>;
 
 // Thread-safety: Load/Apply on the runtime thread; queries from any thread
@@ -135,6 +136,8 @@ class TablesProjection final : public Projection {
 
   [[nodiscard]] std::string_view name() const override { return "tables"; }
   Status Load(std::span<const std::pair<std::string, std::string>> documents) override;
+  // Decodes each document as it comes.
+  Status LoadFrom(const DocumentSource& source) override;
   // Malformed events are logged and skipped: one bad record never stops the projection.
   Status Apply(std::span<const eventstore::RecordedEvent> events, DocChanges& changes) override;
   [[nodiscard]] std::map<std::string, std::string> Documents() const override;
@@ -164,8 +167,13 @@ class TablesProjection final : public Projection {
   [[nodiscard]] std::vector<domain::CustomField> CustomFieldsOf(std::string_view entity_name) const;
 
   // Installs the deriver of `collection`'s kDerived fields; Rederive
-  // recomputes them for every row (after the rules changed).
-  void SetDeriver(std::string_view collection, Deriver deriver);
+  // recomputes them for every row (after the rules changed). With `inputs`
+  // (names of the entity's own fields), the deriver gets an object of only
+  // those fields and runs only when an event changes one of them (and on
+  // create, delete, restore, load and Rederive); without, it gets the whole
+  // rendered body after every event of the row.
+  void SetDeriver(std::string_view collection, Deriver deriver,
+                  const std::vector<std::string>& inputs = {});
   void Rederive(std::string_view collection);
 
   struct Table;  // private to tables_projection.cpp
