@@ -462,7 +462,7 @@ std::optional<std::int64_t> ParseCanonicalTime(std::string_view s) {
   const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec;
+  const std::int64_t secs = days * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + sec;
   return secs * 1'000'000'000 + static_cast<std::int64_t>(ms) * 1'000'000;
 }
 

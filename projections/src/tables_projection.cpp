@@ -153,10 +153,10 @@ struct TablesProjection::Table {
     keep_prefix.assign(s.fields.size(), 0);
     for (std::size_t i = 0; i < s.fields.size(); ++i) {
       const FieldType type = s.fields[i].type;
-      keep_prefix[i] =
+      keep_prefix[i] = static_cast<char>(
           s.fields[i].Has(domain::kSort) &&
           (type == FieldType::kText || type == FieldType::kLongText || type == FieldType::kEnum ||
-           type == FieldType::kUser || type == FieldType::kRef || type == FieldType::kDate);
+           type == FieldType::kUser || type == FieldType::kRef || type == FieldType::kDate));
       if (s.fields[i].name == "owner_id") owner_field = static_cast<int>(i);
       if (s.fields[i].type == FieldType::kTeam) team_field = static_cast<int>(i);
     }
@@ -1388,6 +1388,7 @@ std::vector<domain::CustomField> CustomFieldsLocked(const Table& t, std::string_
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<domain::CustomField> out;
+  out.reserve(found.size());
   for (auto& [sort, cf] : found) out.push_back(std::move(cf));
   return out;
 }
@@ -1632,23 +1633,24 @@ std::size_t TablesProjection::CountOwned(const domain::EntitySpec& spec,
 void TablesProjection::SetDeriver(std::string_view collection, Deriver deriver,
                                   const std::vector<std::string>& inputs) {
   std::unique_lock lock(mu_);
-  for (auto& table : tables_) {
-    if (table->spec->collection != collection) continue;
-    table->deriver = std::move(deriver);
-    table->derive_inputs.reset();
-    // A mask needs a bit per field; an unknown input name reads the whole body.
-    if (inputs.empty() || table->spec->fields.size() > 64) return;
-    std::uint64_t mask = 0;
-    for (const std::string& name : inputs) {
-      const domain::FieldSpec* f = table->spec->Find(name);
-      if (f == nullptr) {
-        spdlog::warn("tables: deriver input {} is not a field of {}", name, collection);
-        return;
-      }
-      mask |= std::uint64_t{1} << (f - table->spec->fields.data());
+  auto found = std::find_if(tables_.begin(), tables_.end(),
+                            [&](const auto& t) { return t->spec->collection == collection; });
+  if (found == tables_.end()) return;
+  Table* table = found->get();
+  table->deriver = std::move(deriver);
+  table->derive_inputs.reset();
+  // A mask needs a bit per field; an unknown input name reads the whole body.
+  if (inputs.empty() || table->spec->fields.size() > 64) return;
+  std::uint64_t mask = 0;
+  for (const std::string& name : inputs) {
+    const domain::FieldSpec* f = table->spec->Find(name);
+    if (f == nullptr) {
+      spdlog::warn("tables: deriver input {} is not a field of {}", name, collection);
+      return;
     }
-    table->derive_inputs = mask;
+    mask |= std::uint64_t{1} << (f - table->spec->fields.data());
   }
+  table->derive_inputs = mask;
 }
 
 void TablesProjection::Rederive(std::string_view collection) {
