@@ -29,8 +29,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -117,10 +117,10 @@ std::string PercentEncode(std::string_view text) {
 // Company names: city + brand (two syllables) + trade + form, e.g.
 // 杭州华信科技有限公司. A city (30) is a common 2-character query; a brand
 // pair from ~300 syllables is a rare one.
-constexpr const char* kCities[] = {
-    "北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "重庆", "武汉",
-    "西安", "天津", "长沙", "郑州", "青岛", "宁波", "厦门", "福州", "合肥", "济南",
-    "昆明", "沈阳", "大连", "无锡", "佛山", "东莞", "南昌", "贵阳", "太原", "石家庄"};
+constexpr const char* kCities[] = {"北京", "上海", "广州", "深圳", "杭州", "南京",  "苏州", "成都",
+                                   "重庆", "武汉", "西安", "天津", "长沙", "郑州",  "青岛", "宁波",
+                                   "厦门", "福州", "合肥", "济南", "昆明", "沈阳",  "大连", "无锡",
+                                   "佛山", "东莞", "南昌", "贵阳", "太原", "石家庄"};
 constexpr const char* kSyllables =
     "华信达通宏远盛恒泰安康利丰源鑫隆昌兴顺德嘉和祥瑞永金银宝鼎新晨星辰光明阳升腾飞龙凤"
     "天地海山川林森蓝绿青白云峰岭江河湖泉石玉珠晶博聚汇合众诚联创智慧思维志远卓越优尚"
@@ -205,10 +205,10 @@ std::string Login(HttpConnection& http, const std::string& username, const std::
   Json body = Json::MakeObject();
   body.Set("username", username);
   body.Set("password", password);
-  return StringAt(Parse(http.Exchange(FormatRequest(
-                      "POST", "/api/v1/auth/login", {{"Content-Type", "application/json"}},
-                      body.Dump()))),
-                  "token");
+  return StringAt(
+      Parse(http.Exchange(FormatRequest("POST", "/api/v1/auth/login",
+                                        {{"Content-Type", "application/json"}}, body.Dump()))),
+      "token");
 }
 
 // Seconds from now until GET /readyz answers 200 (or nullopt after `limit`).
@@ -332,7 +332,8 @@ bool CrmBench::CreateOrganisation(ServerChild& server) {
   }
   const Json tree = Parse(Call(http, admin_token_, "GET", "/api/v1/departments"));
   std::string top;
-  if (const Json* items = tree.Find("items"); items && items->is_array() && !items->as_array().empty()) {
+  if (const Json* items = tree.Find("items");
+      items && items->is_array() && !items->as_array().empty()) {
     top = StringAt(items->as_array()[0], "id");
   }
   std::map<std::string, std::string> roles;
@@ -379,9 +380,9 @@ bool CrmBench::CreateOrganisation(ServerChild& server) {
     for (std::size_t k = 0; k < g_flags.reps; ++k) {
       const std::size_t n = d * g_flags.reps + k;
       User rep{"", MobileUsername(138, n), "", d};
-      rep.id = create_user(rep.username,
-                           surnames[n % surnames.size()] + givens[(n / 7) % givens.size()],
-                           department, "销售员", manager.id);
+      rep.id =
+          create_user(rep.username, surnames[n % surnames.size()] + givens[(n / 7) % givens.size()],
+                      department, "销售员", manager.id);
       if (rep.id.empty()) return false;
       reps_.push_back(std::move(rep));
     }
@@ -559,9 +560,7 @@ void CrmBench::MeasureQueries(unsigned short port) {
   auto list_total = [&](int who, std::size_t index, std::size_t region, std::size_t industry) {
     std::int64_t total = 0;
     for (std::size_t r = 0; r < reps_.size(); ++r) {
-      const bool in = who == 0   ? r == index
-                      : who == 1 ? reps_[r].department == index
-                                 : true;
+      const bool in = who == 0 ? r == index : who == 1 ? reps_[r].department == index : true;
       if (in) total += by_owner[r][region][industry];
     }
     return total;
@@ -595,9 +594,7 @@ void CrmBench::MeasureQueries(unsigned short port) {
   auto q_total = [&](int who, std::size_t index, const std::string& q) {
     std::int64_t total = 0;
     for (std::size_t r = 0; r < reps_.size(); ++r) {
-      const bool in = who == 0   ? r == index
-                      : who == 1 ? reps_[r].department == index
-                                 : true;
+      const bool in = who == 0 ? r == index : who == 1 ? reps_[r].department == index : true;
       if (in) total += q_by_owner[q][r];
     }
     return total;
@@ -610,21 +607,24 @@ void CrmBench::MeasureQueries(unsigned short port) {
     rare_all += q_total(2, 0, rare[k]);
     phone_all += q_total(2, 0, phone[k]);
   }
-  std::printf("q= texts: common %s.. (%.0f matches each on average), rare %s.. (%.1f), "
-              "phone %s.. (%.1f), over all customers\n",
-              common[0].c_str(), static_cast<double>(common_all) / 10, rare[0].c_str(),
-              static_cast<double>(rare_all) / 10, phone[0].c_str(),
-              static_cast<double>(phone_all) / 10);
+  std::printf(
+      "q= texts: common %s.. (%.0f matches each on average), rare %s.. (%.1f), "
+      "phone %s.. (%.1f), over all customers\n",
+      common[0].c_str(), static_cast<double>(common_all) / 10, rare[0].c_str(),
+      static_cast<double>(rare_all) / 10, phone[0].c_str(), static_cast<double>(phone_all) / 10);
 
   // Ceilings on the same connection.
   const Latency healthz = Measure(http, n, [](std::size_t) { return Probe{"", "/healthz"}; });
-  const Latency me =
-      Measure(http, n, [&](std::size_t i) { return Probe{reps_[i % reps_.size()].token, "/api/v1/auth/me"}; });
+  const Latency me = Measure(http, n, [&](std::size_t i) {
+    return Probe{reps_[i % reps_.size()].token, "/api/v1/auth/me"};
+  });
   auth_me_p99_ms_ = me.p99_ms;
-  Print("ceiling: GET /healthz", Format("p50 %.2f ms", healthz.p50_ms) + Format(" p99 %.2f ms", healthz.p99_ms),
-        "(ceiling)", std::nullopt, "");
-  Print("ceiling: GET /api/v1/auth/me (a rep)", Format("p50 %.2f ms", me.p50_ms) + Format(" p99 %.2f ms", me.p99_ms),
-        "(ceiling)", std::nullopt, "");
+  Print("ceiling: GET /healthz",
+        Format("p50 %.2f ms", healthz.p50_ms) + Format(" p99 %.2f ms", healthz.p99_ms), "(ceiling)",
+        std::nullopt, "");
+  Print("ceiling: GET /api/v1/auth/me (a rep)",
+        Format("p50 %.2f ms", me.p50_ms) + Format(" p99 %.2f ms", me.p99_ms), "(ceiling)",
+        std::nullopt, "");
 
   auto report = [&](const std::string& name, const Latency& l, bool has_aim) {
     std::string beside = Format("ceiling /auth/me p99 %.2f ms; ", me.p99_ms) +
@@ -662,7 +662,8 @@ void CrmBench::MeasureQueries(unsigned short port) {
                    [&](std::size_t i) {
                      auto [token, index] = token_of(i);
                      return Probe{token, list_target(i),
-                                  list_total(role.who, index, i % kRegionCount, (i / kRegionCount) % kIndustryCount)};
+                                  list_total(role.who, index, i % kRegionCount,
+                                             (i / kRegionCount) % kIndustryCount)};
                    }),
            true);
     // Page 2 of the whole list in scope (sorted), through page 1's cursor:
@@ -680,7 +681,8 @@ void CrmBench::MeasureQueries(unsigned short port) {
         }
       }
       const std::string first_page = "/api/v1/customers?sort=-created_at&limit=20";
-      const std::string cursor = StringAt(Parse(Call(http, token, "GET", first_page)), "next_cursor");
+      const std::string cursor =
+          StringAt(Parse(Call(http, token, "GET", first_page)), "next_cursor");
       page2.push_back({token, first_page + "&cursor=" + PercentEncode(cursor), in_scope});
     }
     report(std::string(role.name) + " list: sort, page 2 through the cursor",
@@ -693,21 +695,25 @@ void CrmBench::MeasureQueries(unsigned short port) {
                      q_total(role.who, index, q)};
       };
     };
-    report(std::string(role.name) + " q= common 2 chars (a city)", Measure(http, n, q_probe(common)), true);
-    report(std::string(role.name) + " q= rare 2 chars (a brand)", Measure(http, n, q_probe(rare)), true);
-    report(std::string(role.name) + " q= phone fragment (5 digits)", Measure(http, n, q_probe(phone)),
+    report(std::string(role.name) + " q= common 2 chars (a city)",
+           Measure(http, n, q_probe(common)), true);
+    report(std::string(role.name) + " q= rare 2 chars (a brand)", Measure(http, n, q_probe(rare)),
            true);
+    report(std::string(role.name) + " q= phone fragment (5 digits)",
+           Measure(http, n, q_probe(phone)), true);
   }
   // An enum filter (level=a), as the issue's lists use it.
   {
     std::int64_t expected = 0;
     for (const Customer& c : customers_) expected += c.owner == 0 && c.level == 0 ? 1 : 0;
-    const Reply r = Call(http, reps_[0].token, "GET", "/api/v1/customers?level=a" + std::string(sort));
+    const Reply r =
+        Call(http, reps_[0].token, "GET", "/api/v1/customers?level=a" + std::string(sort));
     const std::int64_t total = r.status == 200 ? IntAt(Parse(r), "total") : -1;
-    Print("rep list: level=a (an enum filter)", "status " + std::to_string(r.status), "200, total = loaded",
-          r.status == 200 && total == expected,
-          r.status == 200 ? "total " + std::to_string(total) + ", loaded " + std::to_string(expected)
-                          : r.body.substr(0, 160));
+    Print("rep list: level=a (an enum filter)", "status " + std::to_string(r.status),
+          "200, total = loaded", r.status == 200 && total == expected,
+          r.status == 200
+              ? "total " + std::to_string(total) + ", loaded " + std::to_string(expected)
+              : r.body.substr(0, 160));
   }
   // Totals the issue names: a rep's and a manager's whole list, and all.
   auto total_of = [&](const std::string& token) {
@@ -778,8 +784,7 @@ void CrmBench::MeasureExport(ServerChild& server) {
         Format("%.0f rows", static_cast<double>(exported)) +
             Format(" (loaded %.0f)", static_cast<double>(customers_.size())) +
             Format(", %.1f MiB", static_cast<double>(reply.body_bytes) / (1 << 20)) +
-            Format(" in %.1f s", seconds) +
-            Format("; paging limit=500: %.0f rows/s", paging_rate));
+            Format(" in %.1f s", seconds) + Format("; paging limit=500: %.0f rows/s", paging_rate));
   Print("export: server RSS / peak (VmHWM)",
         Format("%.0f MiB", after.rss_mib) + Format(" / %.0f MiB", after.hwm_mib), "(none)",
         std::nullopt,
@@ -827,21 +832,23 @@ void CrmBench::MeasureRebuild() {
     }
     const double rate = static_cast<double>(last) / seconds;
     Print("rebuild " + name + " (chronicle replay rebuild)", Format("%.0f events/s", rate),
-          ">= 500k events/s", name == "tables" ? std::optional<bool>(rate >= 500'000) : std::nullopt,
+          ">= 500k events/s",
+          name == "tables" ? std::optional<bool>(rate >= 500'000) : std::nullopt,
           Format("%.0f%% of the replay ceiling", 100 * rate / ceiling) +
               Format("; %.1f s", seconds) + Format(" (process %.1f s)", run->seconds));
   }
 }
 
 int CrmBench::Run() {
-  root_ = std::filesystem::temp_directory_path() /
-          ("chronicle-crm-bench-" + std::to_string(getpid()));
+  root_ =
+      std::filesystem::temp_directory_path() / ("chronicle-crm-bench-" + std::to_string(getpid()));
   data_dir_ = root_ / "data";
   std::filesystem::create_directories(root_);
-  std::printf("chronicle_bench_crm: %zu customers, %zu contacts, %zu follow-ups; %zu departments "
-              "x (%zu reps + 1 manager); %zu samples per query; data dir %s\n",
-              g_flags.customers, 2 * g_flags.customers, 3 * g_flags.customers,
-              g_flags.departments, g_flags.reps, g_flags.samples, data_dir_.c_str());
+  std::printf(
+      "chronicle_bench_crm: %zu customers, %zu contacts, %zu follow-ups; %zu departments "
+      "x (%zu reps + 1 manager); %zu samples per query; data dir %s\n",
+      g_flags.customers, 2 * g_flags.customers, 3 * g_flags.customers, g_flags.departments,
+      g_flags.reps, g_flags.samples, data_dir_.c_str());
   std::printf("%-44s %-26s %-22s %-9s %s\n", "figure", "measured", "aim", "", "beside");
   ServerChildOptions options;
   options.admin_password = password_;

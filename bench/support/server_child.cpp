@@ -72,18 +72,17 @@ Result<std::unique_ptr<ServerChild>> ServerChild::Start(const ServerChildOptions
   if (ec) return UnavailableError("cannot create " + child->dir_.string() + ": " + ec.message());
   const std::string log_path = (child->dir_ / "server.log").string();
 
-  std::vector<std::string> args = {CHRONICLE_BINARY,
-                                   "serve",
-                                   "--data-dir",
-                                   options.data_dir.empty()
-                                       ? (child->dir_ / "data").string()
-                                       : options.data_dir.string(),
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--admin-password",
-                                   options.admin_password,
-                                   "--argon2-memory-kib",
-                                   "64"};
+  std::vector<std::string> args = {
+      CHRONICLE_BINARY,
+      "serve",
+      "--data-dir",
+      options.data_dir.empty() ? (child->dir_ / "data").string() : options.data_dir.string(),
+      "--listen",
+      "127.0.0.1:0",
+      "--admin-password",
+      options.admin_password,
+      "--argon2-memory-kib",
+      "64"};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -166,9 +165,9 @@ std::string ServerChild::LogTail(std::size_t bytes) const {
 }
 
 Result<ToolRun> RunChronicle(const std::vector<std::string>& args) {
-  const auto log_path = std::filesystem::temp_directory_path() /
-                        ("chronicle-tool-" + std::to_string(getpid()) + "-" +
-                         std::to_string(std::random_device{}()) + ".log");
+  const auto log_path =
+      std::filesystem::temp_directory_path() / ("chronicle-tool-" + std::to_string(getpid()) + "-" +
+                                                std::to_string(std::random_device{}()) + ".log");
   std::vector<std::string> all = {CHRONICLE_BINARY};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;

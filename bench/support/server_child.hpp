@@ -44,9 +44,9 @@ struct ServerChildOptions {
 
 // The outcome of RunChronicle.
 struct ToolRun {
-  int exit_code = -1;   // -1: did not exit normally
-  std::string output;   // stdout and stderr, interleaved
-  double seconds = 0;   // wall time
+  int exit_code = -1;  // -1: did not exit normally
+  std::string output;  // stdout and stderr, interleaved
+  double seconds = 0;  // wall time
 };
 // Runs CHRONICLE_BINARY with `args` (e.g. {"replay", "rebuild", "--data-dir", D})
 // to completion.

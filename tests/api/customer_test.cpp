@@ -112,8 +112,8 @@ TEST_F(CustomerTest, CustomerNamesAreUniqueIgnoringCaseAndWidth) {
 }
 
 TEST_F(CustomerTest, ConcurrentCreatesOfOneNameMakeExactlyOneCustomer) {
-  const std::vector<std::string> spellings = {"Globex", "GLOBEX", "ｇｌｏｂｅｘ", "globex ",
-                                              "ＧＬＯＢＥＸ", "gLoBeX", "Globex", "GLOBEX"};
+  const std::vector<std::string> spellings = {"Globex",       "GLOBEX", "ｇｌｏｂｅｘ", "globex ",
+                                              "ＧＬＯＢＥＸ", "gLoBeX", "Globex",       "GLOBEX"};
   std::atomic<int> created{0};
   std::atomic<int> refused{0};
   std::vector<std::thread> threads;
@@ -333,8 +333,8 @@ TEST_F(CustomerTest, DeletingACustomFieldDefinitionRewritesNothing) {
                            Obj({{"name", "泰州药业"}, {"custom", Obj({{"grade", "铜"}})}}));
   EXPECT_EQ(bad.status, 422u);
   EXPECT_EQ(FieldOf(bad), "custom.grade");
-  const std::string customer =
-      Create(zhang_token_, "customers", Obj({{"name", "泰州药业"}, {"custom", Obj({{"grade", "金"}})}}));
+  const std::string customer = Create(
+      zhang_token_, "customers", Obj({{"name", "泰州药业"}, {"custom", Obj({{"grade", "金"}})}}));
   ASSERT_EQ(client_->Call(admin_, "DELETE", "/api/v1/custom-fields/" + Id(def)).status, 204u);
   // The value stays on the record and in its history; other edits still work.
   auto edited = client_->Call(zhang_token_, "PATCH", "/api/v1/customers/" + customer,
