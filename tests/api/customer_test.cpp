@@ -373,9 +373,9 @@ TEST_F(CustomerTest, SavedViewsArePrivate) {
 }
 
 TEST_F(CustomerTest, TheLiveFeedShowsARepOnlyTheirCustomers) {
+  const std::string head = client_->Call(admin_, "GET", "/api/v1/audit/head").Field("position");
   WsClient ws(server_->port(), zhang_token_);
-  ws.Send(R"({"subscribe": ["customers", "contacts"]})");
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ws.Send(R"({"subscribe": ["customers", "contacts"], "from_position": )" + head + "}");
   const std::string theirs = Create(liu_token_, "customers", Obj({{"name", "别人的客户"}}));
   const std::string mine = Create(zhang_token_, "customers", Obj({{"name", "自己的客户"}}));
   std::vector<std::string> seen;
