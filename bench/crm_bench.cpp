@@ -470,6 +470,11 @@ bool CrmBench::Load() {
   std::mt19937_64 rng(7);
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   const std::int64_t now_ms = chronicle::NowNs() / 1'000'000;
+  // Ids in creation order, as a server assigns them (UUIDv7 is time-ordered
+  // across milliseconds, random within one): one millisecond per record,
+  // ending now.
+  std::int64_t tick = now_ms - static_cast<std::int64_t>(customers_.size()) * 6;
+  auto next_ms = [&tick] { return tick++; };
   const auto& customer_spec = chronicle::domain::customer::Spec();
   const auto& contact_spec = chronicle::domain::contact::Spec();
   const auto& follow_up_spec = chronicle::domain::follow_up::Spec();
@@ -479,7 +484,7 @@ bool CrmBench::Load() {
   for (std::size_t i = 0; i < customers_.size(); ++i) {
     const Customer& c = customers_[i];
     const std::string& owner = reps_[c.owner].id;
-    const std::string id = chronicle::NewUuidV7(now_ms).ToString();
+    const std::string id = chronicle::NewUuidV7(next_ms()).ToString();
     customer_ids_.push_back(id);
     const std::string now = chronicle::FormatTimestamp(chronicle::NowNs());
     chronicle::domain::record::Event created;
@@ -508,7 +513,7 @@ bool CrmBench::Load() {
       contact.set.Set("position", kPositions[pick(std::size(kPositions))]);
       contact.set.Set("is_primary", k == 0);
       contact.set.Set("owner_id", owner);
-      append(contact_spec, chronicle::NewUuidV7(now_ms).ToString(), std::move(contact), owner);
+      append(contact_spec, chronicle::NewUuidV7(next_ms()).ToString(), std::move(contact), owner);
     }
     for (int k = 0; k < 3; ++k) {
       chronicle::domain::record::Event follow_up;
@@ -519,7 +524,8 @@ bool CrmBench::Load() {
       follow_up.set.Set("content", kNotes[pick(std::size(kNotes))]);
       follow_up.set.Set("at", now);
       follow_up.set.Set("owner_id", owner);
-      append(follow_up_spec, chronicle::NewUuidV7(now_ms).ToString(), std::move(follow_up), owner);
+      append(follow_up_spec, chronicle::NewUuidV7(next_ms()).ToString(), std::move(follow_up),
+             owner);
     }
     if (Clock::now() - last_print > std::chrono::seconds(5)) {
       last_print = Clock::now();
