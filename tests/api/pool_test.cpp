@@ -8,6 +8,7 @@
 
 #include "api_fixture.hpp"
 #include "chronicle/base/time.hpp"
+#include "sanitizers.hpp"
 
 namespace chronicle::testing {
 namespace {
@@ -18,6 +19,7 @@ class PoolTest : public ApiTest {
  protected:
   void SetUp() override {
     if (!std::filesystem::exists(kFakeTimeLib)) GTEST_SKIP() << "libfaketime is not installed";
+    if (kAddressSanitizer) GTEST_SKIP() << "libfaketime cannot be preloaded before ASan's runtime";
     clock_file_ = dir_.path("faketime").string();
     MoveClock(0);
     ApiTest::SetUp();
