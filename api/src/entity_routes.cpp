@@ -230,6 +230,16 @@ Result<Response> CurrentAnswer(ApiContext& ctx, const EntitySpec& spec, const st
   return r;
 }
 
+Response ListResponse(projections::ListPage page) {
+  Json body = Json::MakeObject();
+  Json items = Json::MakeArray();
+  for (auto& item : page.items) items.Push(std::move(item));
+  body.Set("items", std::move(items));
+  if (!page.next_cursor.empty()) body.Set("next_cursor", page.next_cursor);
+  body.Set("total", static_cast<std::int64_t>(page.total));
+  return JsonResponse(200, body);
+}
+
 Result<Json> ParseObjectBody(const Request& request) {
   auto parsed = ParseJson(request.body);
   if (!parsed.ok() || !parsed->is_object()) {
@@ -285,42 +295,27 @@ Result<Response> List(ApiContext& ctx, const EntitySpec& spec, const Call& call)
   const std::string narrowing(call.request.Query("scope").value_or(""));
   CHRONICLE_ASSIGN_OR_RETURN(auto visibility, VisibilityOf(ctx, call.who(), spec, narrowing));
   CHRONICLE_ASSIGN_OR_RETURN(auto page, ctx.tables.List(spec, call.request.query, visibility));
-  Json body = Json::MakeObject();
-  Json items = Json::MakeArray();
-  for (auto& item : page.items) items.Push(std::move(item));
-  body.Set("items", std::move(items));
-  if (!page.next_cursor.empty()) body.Set("next_cursor", page.next_cursor);
-  body.Set("total", static_cast<std::int64_t>(page.total));
-  return JsonResponse(200, body);
+  return ListResponse(std::move(page));
 }
 
 Result<Response> Read(ApiContext& ctx, const EntitySpec& spec, const Call& call) {
   const Request& request = call.request;
   const std::string& id = call.param("id");
-  auto as_of = request.Query("as_of");
-  auto as_of_position = request.Query("as_of_position");
-  if (!as_of && !as_of_position) {
+  CHRONICLE_ASSIGN_OR_RETURN(auto point,
+                             ParseAsOf(request.Query("as_of"), request.Query("as_of_position")));
+  if (!point) {
     CHRONICLE_ASSIGN_OR_RETURN(auto record, Visible(ctx, call.who(), spec, id, Need::kRead));
     Response r = JsonResponse(200, record.body);
     r.SetHeader("ETag", "\"" + std::to_string(record.version) + "\"");
     return r;
-  }
-  std::uint64_t max_position = std::numeric_limits<std::uint64_t>::max();
-  std::int64_t max_time = std::numeric_limits<std::int64_t>::max();
-  if (as_of) {
-    auto t = ParseTimestamp(*as_of);
-    if (!t) return InvalidArgumentError("as_of must be an RFC 3339 time").WithParameter("as_of");
-    max_time = *t;
-  }
-  if (as_of_position) {
-    CHRONICLE_ASSIGN_OR_RETURN(max_position, ParseCount("as_of_position", *as_of_position));
   }
   // Scope is judged on the record as it is now (who may see it today).
   auto current = ctx.tables.Get(spec, id);
   if (!current) return NotFoundError(std::string(spec.collection) + "/" + id + " not found");
   CHRONICLE_RETURN_IF_ERROR(CheckAccess(ctx, call.who(), spec, *current, Need::kRead));
   const auto& kind = KindOf(spec);
-  CHRONICLE_ASSIGN_OR_RETURN(auto view, LoadView(ctx, kind, id, max_position, max_time));
+  CHRONICLE_ASSIGN_OR_RETURN(auto view,
+                             LoadView(ctx, kind, id, point->max_position, point->max_time_ns));
   if (kind.deleted(view.snapshot)) return NotFoundError("the record was deleted by then");
   Response r = JsonResponse(200, projections::RenderRecord(kind, view));
   r.SetHeader("ETag", "\"" + std::to_string(view.version) + "\"");

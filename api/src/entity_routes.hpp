@@ -54,6 +54,8 @@ Result<Response> RecordAnswer(ApiContext& ctx, const domain::EntitySpec& spec,
 // 200 with the record once the read model applied `position` (an action's last event).
 Result<Response> CurrentAnswer(ApiContext& ctx, const domain::EntitySpec& spec,
                                const std::string& id, std::uint64_t position);
+// 200 {"items", "next_cursor"?, "total"} of a tables page.
+Response ListResponse(projections::ListPage page);
 Result<Json> ParseObjectBody(const Request& request);
 
 struct Created {

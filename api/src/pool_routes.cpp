@@ -207,13 +207,7 @@ Result<Response> ListPool(ApiContext& ctx, const Call& call) {
   v.all = true;
   v.now_ns = NowNs();
   CHRONICLE_ASSIGN_OR_RETURN(auto page, ctx.tables.List(Customers(), call.request.query, v));
-  Json body = Json::MakeObject();
-  Json items = Json::MakeArray();
-  for (auto& item : page.items) items.Push(std::move(item));
-  body.Set("items", std::move(items));
-  if (!page.next_cursor.empty()) body.Set("next_cursor", page.next_cursor);
-  body.Set("total", static_cast<std::int64_t>(page.total));
-  return JsonResponse(200, body);
+  return ListResponse(std::move(page));
 }
 
 Result<Response> ReadPool(ApiContext& ctx, const Call& call) {

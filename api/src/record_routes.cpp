@@ -67,23 +67,14 @@ Result<Response> Read(ApiContext& ctx, const projections::EntityKind& kind, cons
   const Request& request = call.request;
   const Caller& caller = call.who();
   const std::string& id = call.param("id");
-  auto as_of = request.Query("as_of");
-  auto as_of_position = request.Query("as_of_position");
-  if (!as_of && !as_of_position) {
+  CHRONICLE_ASSIGN_OR_RETURN(auto point,
+                             ParseAsOf(request.Query("as_of"), request.Query("as_of_position")));
+  if (!point) {
     CHRONICLE_ASSIGN_OR_RETURN(auto view, VisibleRecord(ctx, caller, kind, id));
     return RecordResponse(200, kind, view, std::nullopt);
   }
-  std::uint64_t max_position = std::numeric_limits<std::uint64_t>::max();
-  std::int64_t max_time = std::numeric_limits<std::int64_t>::max();
-  if (as_of) {
-    auto t = ParseTimestamp(*as_of);
-    if (!t) return InvalidArgumentError("as_of must be an RFC 3339 time").WithParameter("as_of");
-    max_time = *t;
-  }
-  if (as_of_position) {
-    CHRONICLE_ASSIGN_OR_RETURN(max_position, ParseCount("as_of_position", *as_of_position));
-  }
-  CHRONICLE_ASSIGN_OR_RETURN(auto view, LoadView(ctx, kind, id, max_position, max_time));
+  CHRONICLE_ASSIGN_OR_RETURN(auto view,
+                             LoadView(ctx, kind, id, point->max_position, point->max_time_ns));
   if (kind.deleted(view.snapshot)) return NotFoundError("the record was deleted by then");
   if (!ctx.directory.Visible(caller.principal, kind, view)) {
     return PermissionDeniedError("the record is outside your data scope");

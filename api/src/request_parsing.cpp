@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "chronicle/base/time.hpp"
 #include "chronicle/json/parse.hpp"
 
 namespace chronicle::api {
@@ -35,6 +36,21 @@ Result<std::uint64_t> ParseCount(std::string_view parameter, std::string_view te
                                        (bound.empty() ? " below 2^64" : bound));
   }
   return value;
+}
+
+Result<std::optional<AsOf>> ParseAsOf(std::optional<std::string_view> as_of,
+                                      std::optional<std::string_view> as_of_position) {
+  if (!as_of && !as_of_position) return std::optional<AsOf>();
+  AsOf point;
+  if (as_of) {
+    auto t = ParseTimestamp(*as_of);
+    if (!t) return InvalidArgumentError("as_of must be an RFC 3339 time").WithParameter("as_of");
+    point.max_time_ns = *t;
+  }
+  if (as_of_position) {
+    CHRONICLE_ASSIGN_OR_RETURN(point.max_position, ParseCount("as_of_position", *as_of_position));
+  }
+  return std::optional<AsOf>(point);
 }
 
 Result<std::optional<std::uint64_t>> ParseIfMatch(std::optional<std::string_view> header) {

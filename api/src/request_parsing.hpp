@@ -20,6 +20,15 @@ namespace chronicle::api {
 Result<std::uint64_t> ParseCount(std::string_view parameter, std::string_view text,
                                  std::uint64_t max = UINT64_MAX);
 
+// ?as_of=RFC3339 and/or ?as_of_position=N: the point a read looks back to
+// (nullopt when neither is given). 400 naming the parameter when malformed.
+struct AsOf {
+  std::uint64_t max_position = UINT64_MAX;
+  std::int64_t max_time_ns = INT64_MAX;
+};
+Result<std::optional<AsOf>> ParseAsOf(std::optional<std::string_view> as_of,
+                                      std::optional<std::string_view> as_of_position);
+
 // If-Match: "VERSION" (quotes optional, W/ allowed); nullopt when absent or
 // "*" (any current version: no check).
 Result<std::optional<std::uint64_t>> ParseIfMatch(std::optional<std::string_view> header);

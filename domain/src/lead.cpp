@@ -23,15 +23,7 @@ Status CheckOpen(const record::State& state) {
 Result<std::vector<record::Event>> DecideTransfer(const record::State& state,
                                                   const std::string& owner_id, bool owner_exists) {
   CHRONICLE_RETURN_IF_ERROR(CheckOpen(state));
-  if (owner_id.empty()) return FieldError("owner_id", "owner_id is required");
-  if (!owner_exists) return FieldError("owner_id", "user " + owner_id + " does not exist");
-  const std::string old_owner = record::StringField(state, "owner_id");
-  if (owner_id == old_owner) return std::vector<record::Event>{};
-  record::Event e;
-  e.action = "Transferred";
-  e.set.Set("owner_id", owner_id);
-  e.info.Set("previous_owner_id", old_owner);
-  return std::vector<record::Event>{std::move(e)};
+  return record::DecideOwnerChange(state, owner_id, owner_exists);
 }
 
 Result<Conversion> PlanConversion(const record::State& lead) {
@@ -91,15 +83,7 @@ const EntitySpec& Spec() { return *FindEntityByName("contact"); }
 Result<std::vector<record::Event>> DecideTransfer(const record::State& state,
                                                   const std::string& owner_id, bool owner_exists) {
   if (!state.exists || state.deleted) return NotFoundError("contact not found");
-  if (owner_id.empty()) return FieldError("owner_id", "owner_id is required");
-  if (!owner_exists) return FieldError("owner_id", "user " + owner_id + " does not exist");
-  const std::string old_owner = record::StringField(state, "owner_id");
-  if (owner_id == old_owner) return std::vector<record::Event>{};
-  record::Event e;
-  e.action = "Transferred";
-  e.set.Set("owner_id", owner_id);
-  e.info.Set("previous_owner_id", old_owner);
-  return std::vector<record::Event>{std::move(e)};
+  return record::DecideOwnerChange(state, owner_id, owner_exists);
 }
 
 }  // namespace chronicle::domain::contact

@@ -107,6 +107,19 @@ Json ToJson(const EntitySpec& spec, const State& state) {
   return out;
 }
 
+Result<std::vector<Event>> DecideOwnerChange(const State& state, const std::string& owner_id,
+                                             bool owner_exists) {
+  if (owner_id.empty()) return FieldError("owner_id", "owner_id is required");
+  if (!owner_exists) return FieldError("owner_id", "user " + owner_id + " does not exist");
+  const std::string old_owner = StringField(state, "owner_id");
+  if (owner_id == old_owner) return std::vector<Event>{};
+  Event e;
+  e.action = "Transferred";
+  e.set.Set("owner_id", owner_id);
+  e.info.Set("previous_owner_id", old_owner);
+  return std::vector<Event>{std::move(e)};
+}
+
 Result<std::vector<Event>> DecideCreate(const State& state, const Create& command) {
   if (state.exists) return AlreadyExistsError("the record " + command.id + " already exists");
   Event event;

@@ -1406,6 +1406,11 @@ std::vector<domain::CustomField> CustomFieldsLocked(const Table& t, std::string_
 std::vector<domain::CustomField> TablesProjection::CustomFieldsOf(
     std::string_view entity_name) const {
   std::shared_lock lock(mu_);
+  return CustomFieldsHeld(entity_name);
+}
+
+std::vector<domain::CustomField> TablesProjection::CustomFieldsHeld(
+    std::string_view entity_name) const {
   const domain::EntitySpec* spec = domain::FindEntityByName("custom_field");
   return spec == nullptr ? std::vector<domain::CustomField>{}
                          : CustomFieldsLocked(*TableOf(*spec), entity_name);
@@ -1416,10 +1421,8 @@ Result<ListPage> TablesProjection::List(const domain::EntitySpec& spec, const Qu
   std::shared_lock lock(mu_);
   const Table* t = TableOf(spec);
   if (t == nullptr) return NotFoundError("no table for " + std::string(spec.name));
-  std::vector<domain::CustomField> custom;
-  if (spec.custom_fields) {
-    custom = CustomFieldsLocked(*TableOf(*domain::FindEntityByName("custom_field")), spec.name);
-  }
+  const std::vector<domain::CustomField> custom =
+      spec.custom_fields ? CustomFieldsHeld(spec.name) : std::vector<domain::CustomField>{};
   CHRONICLE_ASSIGN_OR_RETURN(TableQuery query, TableQuery::Parse(spec, custom, params));
   const Compiled c = Compile(*t, query);
   const std::size_t limit = query.limit();
@@ -1512,10 +1515,8 @@ Status TablesProjection::Scan(const domain::EntitySpec& spec, const QueryParams&
     std::shared_lock lock(mu_);
     t = TableOf(spec);
     if (t == nullptr) return NotFoundError("no table for " + std::string(spec.name));
-    std::vector<domain::CustomField> custom;
-    if (spec.custom_fields) {
-      custom = CustomFieldsLocked(*TableOf(*domain::FindEntityByName("custom_field")), spec.name);
-    }
+    const std::vector<domain::CustomField> custom =
+        spec.custom_fields ? CustomFieldsHeld(spec.name) : std::vector<domain::CustomField>{};
     CHRONICLE_ASSIGN_OR_RETURN(TableQuery query, TableQuery::Parse(spec, custom, params));
     const Compiled c = Compile(*t, query);
     ForEachMatch(*t, c, visibility, [&](std::uint32_t r) { rows.push_back(r); });

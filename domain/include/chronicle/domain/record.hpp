@@ -58,6 +58,13 @@ std::string StringField(const State& state, std::string_view name);
 // entity has custom fields. Derived fields are left to the read side.
 Json ToJson(const EntitySpec& spec, const State& state);
 
+// A new owner for an owned record: kInvalidArgument on owner_id when it is
+// missing or unknown; no event when it is the owner already; else
+// "Transferred" naming the previous owner. Entity rules are checked first
+// by the caller (a converted lead cannot be transferred).
+Result<std::vector<Event>> DecideOwnerChange(const State& state, const std::string& owner_id,
+                                             bool owner_exists);
+
 // ---- Generic commands (create / update / delete / restore) -------------------
 struct Create {
   std::string id;

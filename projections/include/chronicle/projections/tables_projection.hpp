@@ -180,6 +180,8 @@ class TablesProjection final : public Projection {
 
  private:
   Table* TableOf(const domain::EntitySpec& spec) const;
+  // CustomFieldsOf with mu_ already held (shared or exclusive).
+  std::vector<domain::CustomField> CustomFieldsHeld(std::string_view entity_name) const;
 
   mutable std::shared_mutex mu_;
   std::vector<std::unique_ptr<Table>> tables_;  // one per AllEntitySpecs(); guarded by mu_
